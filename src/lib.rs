@@ -1,0 +1,12 @@
+//! connect-timeouts: why did an Amazon Connect "Invoke AWS Lambda function"
+//! block fail?
+//!
+//! The pipeline reads as the module list: `source` (exported files) ->
+//! `parse` (Connect entries, Lambda lines, invocations per stream) ->
+//! `link` (failed block -> invocation(s)) -> `classify` (the rules, evidence
+//! and fix) -> `report` (table, JSON, the explain timeline). `analyze` wires
+//! the stages together; `cli` and `main.rs` are the shell.
+
+pub mod model;
+pub mod parse;
+pub mod source;

@@ -1,0 +1,5 @@
+//! Pure parsers: text in, plain data out. No I/O.
+
+pub mod connect;
+pub mod invocations;
+pub mod lambda;
