@@ -1,0 +1,1 @@
+//! Exported CloudWatch Logs files (three formats), streamed.

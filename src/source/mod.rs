@@ -1,0 +1,3 @@
+//! Where events come from. Offline: exported files.
+
+pub mod files;
