@@ -154,6 +154,10 @@ pub enum LambdaRecord {
         request_id: Option<String>,
         message: String,
     },
+    /// A platform line that matters to no rule (`XRAY TraceId ...`,
+    /// `EXTENSION ...`, `TELEMETRY ...`, `platform.initRuntimeDone`, ...):
+    /// kept as a platform line, never counted as custom output.
+    Platform { message: String },
     /// Anything else: the function's own output (custom output).
     App {
         /// The request id when the line carries one (runtime prefixes, JSON `requestId`).
@@ -236,7 +240,10 @@ pub struct Invocation {
     pub status: InvocationStatus,
     /// `Task timed out after X seconds` (old era), in seconds.
     pub timed_out_after_s: Option<f64>,
-    /// The function's own output, in stream order.
+    /// The function's own output printed between INIT_START and START
+    /// (module-level code), when this invocation paid for that init.
+    pub init_lines: Vec<LogLine>,
+    /// The function's own output during the invocation, in stream order.
     pub custom_lines: Vec<LogLine>,
     /// The platform lines (START, END, REPORT, INIT_*, timeout and runtime
     /// errors) as logged, for evidence and the timeline.
@@ -410,4 +417,76 @@ pub struct Failure {
     pub block: FlowEntry,
     pub link: Link,
     pub verdict: Verdict,
+}
+
+// ---------------------------------------------------------------------------
+// What a run produced
+// ---------------------------------------------------------------------------
+
+/// Lines of one file that could not be used, by reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SkippedLines {
+    pub reason: String,
+    pub count: u64,
+    /// The first few line numbers (for `--verbose`); `count` is the total.
+    pub lines: Vec<u64>,
+}
+
+/// What was read from one input (a file, or a live query).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputFileSummary {
+    pub file: String,
+    /// `filter-log-events`, `ndjson`, `query-results`, or `empty`.
+    pub format: String,
+    pub events: u64,
+    pub skipped: Vec<SkippedLines>,
+}
+
+/// Everything a scan or explain read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct InputsSummary {
+    pub files: Vec<InputFileSummary>,
+    pub events_read: u64,
+    pub lines_skipped: u64,
+    /// Connect entries dropped as duplicates (at-least-once delivery).
+    pub duplicates_dropped: u64,
+}
+
+/// The period analysed, and the groups it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Scope {
+    pub connect_group: String,
+    pub lambda_groups: Vec<String>,
+    /// Requested bounds (`--start`/`--end`), or the data's own extent.
+    pub start: Option<Millis>,
+    pub end: Option<Millis>,
+}
+
+/// The result of `scan`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScanResult {
+    pub scope: Scope,
+    /// All Lambda blocks in the period, failed or not.
+    pub lambda_blocks: u64,
+    pub contacts: u64,
+    pub failures: Vec<Failure>,
+    pub inputs: InputsSummary,
+}
+
+/// One block of a contact's timeline; Lambda blocks carry their link, and
+/// failed ones their verdict.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimelineBlock {
+    pub entry: FlowEntry,
+    pub link: Option<Link>,
+    pub verdict: Option<Verdict>,
+}
+
+/// The result of `explain`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExplainResult {
+    pub contact_id: String,
+    pub scope: Scope,
+    pub blocks: Vec<TimelineBlock>,
+    pub inputs: InputsSummary,
 }
