@@ -7,6 +7,12 @@
 //! and fix) -> `report` (table, JSON, the explain timeline). `analyze` wires
 //! the stages together; `cli` and `main.rs` are the shell.
 
+pub mod classify;
+pub mod link;
 pub mod model;
 pub mod parse;
 pub mod source;
+pub mod time;
+
+#[cfg(test)]
+pub(crate) mod testkit;
