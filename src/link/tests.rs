@@ -44,7 +44,7 @@ fn edges_of_the_window_are_inclusive_and_outside_is_not_linked() {
     let at_lo = timeout(invocation("crm", "lo", T0 - 5_000, 5_000.0));
     let at_hi = timeout(invocation("crm", "hi", T0 + 5_000, 5_000.0));
     let outside = timeout(invocation("crm", "out", T0 + 5_001, 5_000.0));
-    let l = link(std::slice::from_ref(&block), &[outside.clone()]);
+    let l = link(std::slice::from_ref(&block), std::slice::from_ref(&outside));
     assert_eq!(l[0].confidence, Confidence::None);
     assert_eq!(l[0].candidates, 0);
     let l = link(&[block], &[at_lo, at_hi, outside]);
