@@ -1,1 +1,123 @@
-fn main() {}
+//! The shell: parse arguments, run, print, map errors to exit codes.
+
+use clap::Parser;
+use connect_timeouts::analyze::{self, AnalyzeError};
+use connect_timeouts::cli::{Cli, Command, OutputArgs};
+use connect_timeouts::model::InputsSummary;
+use connect_timeouts::report::{write_explain, write_scan};
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+/// Exit codes (documented in the README).
+mod exit {
+    pub const FINDINGS: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const INPUT: u8 = 3;
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure::BrokenPipe) => ExitCode::SUCCESS,
+        Err(Failure::Usage(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(exit::USAGE)
+        }
+        Err(Failure::Input(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(exit::INPUT)
+        }
+    }
+}
+
+enum Failure {
+    /// stdout was closed (`| head`): not an error.
+    BrokenPipe,
+    Usage(String),
+    Input(String),
+}
+
+impl From<AnalyzeError> for Failure {
+    fn from(e: AnalyzeError) -> Self {
+        Failure::Input(e.to_string())
+    }
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Self {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            Failure::BrokenPipe
+        } else {
+            Failure::Input(format!("writing the output: {e}"))
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<u8, Failure> {
+    match cli.command {
+        Command::Scan {
+            source,
+            output,
+            fail_on_findings,
+        } => {
+            let opts = source.options().map_err(Failure::Usage)?;
+            let result = analyze::scan(&opts)?;
+            report_inputs(&result.inputs, &output);
+            let mut out = io::stdout().lock();
+            write_scan(&mut out, &result, output.output.into())?;
+            out.flush()?;
+            let found = !result.failures.is_empty();
+            Ok(if fail_on_findings && found {
+                exit::FINDINGS
+            } else {
+                0
+            })
+        }
+        Command::Explain {
+            contact_id,
+            source,
+            output,
+        } => {
+            let opts = source.options().map_err(Failure::Usage)?;
+            let result = analyze::explain(&opts, contact_id.trim())?;
+            report_inputs(&result.inputs, &output);
+            let mut out = io::stdout().lock();
+            write_explain(&mut out, &result, output.output.into())?;
+            out.flush()?;
+            Ok(0)
+        }
+    }
+}
+
+/// Skipped lines go to stderr, never stdout: a count always, every line
+/// with its file and number under `--verbose`.
+fn report_inputs(inputs: &InputsSummary, output: &OutputArgs) {
+    if inputs.lines_skipped == 0 {
+        return;
+    }
+    eprintln!(
+        "warning: {} input line(s) skipped (see \"inputs\" in the JSON output{})",
+        inputs.lines_skipped,
+        if output.verbose { "" } else { ", or --verbose" }
+    );
+    if !output.verbose {
+        return;
+    }
+    for file in &inputs.files {
+        for skip in &file.skipped {
+            for line in &skip.lines {
+                eprintln!("  {}:{}: {}", file.file, line, skip.reason);
+            }
+            let listed = skip.lines.len() as u64;
+            if skip.count > listed {
+                eprintln!(
+                    "  {}: ... and {} more: {}",
+                    file.file,
+                    skip.count - listed,
+                    skip.reason
+                );
+            }
+        }
+    }
+}

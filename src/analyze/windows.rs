@@ -1,0 +1,137 @@
+//! The time ranges of each function's log group worth reading: merged
+//! windows around the blocks in focus, so pass 2 keeps memory proportional
+//! to the failures.
+
+use crate::link::window;
+use crate::model::{FlowEntry, Millis};
+use std::collections::HashMap;
+
+/// Extra time before a block's link window: INIT lines and clock skew.
+const BEFORE_MS: Millis = 1_000;
+
+/// After the last possible arrival, an invocation's own lines run on for up
+/// to the block's limit (Connect stops watching then).
+const AFTER_MS: Millis = 1_000;
+
+/// How long after a window an invocation's END/REPORT is still fetched, so
+/// one that outlived Connect still shows how it ended. Covers asynchronous
+/// blocks (60 s) and common function timeouts.
+pub const TAIL_MS: Millis = 60_000;
+
+/// Merged, sorted ranges per function.
+#[derive(Debug, Default)]
+pub struct Windows {
+    by_function: HashMap<String, Vec<(Millis, Millis)>>,
+}
+
+impl Windows {
+    /// The windows around `blocks` (Lambda blocks; others are ignored).
+    pub fn around(blocks: &[&FlowEntry]) -> Self {
+        let mut by_function: HashMap<String, Vec<(Millis, Millis)>> = HashMap::new();
+        for block in blocks {
+            let Some(lambda) = &block.lambda else { continue };
+            let (lo, hi) = window(block.timestamp, lambda.limit_ms());
+            let range = (lo - BEFORE_MS, hi + Millis::from(lambda.limit_ms()) + AFTER_MS);
+            by_function
+                .entry(lambda.function_name.clone())
+                .or_default()
+                .push(range);
+        }
+        for ranges in by_function.values_mut() {
+            *ranges = merge(std::mem::take(ranges));
+        }
+        Windows { by_function }
+    }
+
+    /// The functions whose logs are needed, sorted.
+    pub fn functions(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.by_function.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names
+    }
+
+    pub fn wants_function(&self, function: &str) -> bool {
+        self.by_function.contains_key(function)
+    }
+
+    /// Whether an event of `function` at `t` is inside a window.
+    pub fn contains(&self, function: &str, t: Millis) -> bool {
+        self.range_at(function, t, 0).is_some()
+    }
+
+    /// Whether `t` is in the tail after a window (END/REPORT only).
+    pub fn in_tail(&self, function: &str, t: Millis) -> bool {
+        self.range_at(function, t, TAIL_MS).is_some()
+    }
+
+    /// Whether a block's own link window overlaps a window of its function:
+    /// such a block competes for the same invocations.
+    pub fn touches(&self, block: &FlowEntry) -> bool {
+        let Some(lambda) = &block.lambda else {
+            return false;
+        };
+        let Some(ranges) = self.by_function.get(&lambda.function_name) else {
+            return false;
+        };
+        let (lo, hi) = window(block.timestamp, lambda.limit_ms());
+        let i = ranges.partition_point(|&(_, end)| end < lo);
+        ranges.get(i).is_some_and(|&(start, _)| start <= hi)
+    }
+
+    /// Binary search for the range holding `t`, with `extra` ms after it.
+    fn range_at(&self, function: &str, t: Millis, extra: Millis) -> Option<(Millis, Millis)> {
+        let ranges = self.by_function.get(function)?;
+        let i = ranges.partition_point(|&(_, end)| end + extra < t);
+        ranges.get(i).copied().filter(|&(start, _)| start <= t)
+    }
+}
+
+/// Sort and merge overlapping ranges.
+fn merge(mut ranges: Vec<(Millis, Millis)>) -> Vec<(Millis, Millis)> {
+    ranges.sort_unstable();
+    let mut out: Vec<(Millis, Millis)> = Vec::with_capacity(ranges.len());
+    for (lo, hi) in ranges {
+        match out.last_mut() {
+            Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
+            _ => out.push((lo, hi)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::*;
+
+    #[test]
+    fn merges_overlaps_and_keeps_gaps() {
+        assert_eq!(merge(vec![(5, 9), (1, 3), (2, 6), (20, 30)]), vec![(1, 9), (20, 30)]);
+    }
+
+    #[test]
+    fn windows_cover_the_link_window_plus_the_handler_time() {
+        let a = lambda_block("a", T0, "crm", 3000, GENERIC);
+        let b = lambda_block("b", T0 + 600_000, "crm", 3000, GENERIC);
+        let w = Windows::around(&[&a, &b]);
+        assert_eq!(w.functions(), vec!["crm"]);
+        assert!(w.contains("crm", T0 - 6_000));
+        assert!(!w.contains("crm", T0 - 6_001));
+        assert!(w.contains("crm", T0 + 9_000));
+        assert!(!w.contains("crm", T0 + 9_001));
+        assert!(w.in_tail("crm", T0 + 69_000));
+        assert!(!w.in_tail("crm", T0 + 69_001));
+        assert!(!w.contains("crm", T0 + 300_000));
+        assert!(w.contains("crm", T0 + 600_000));
+        assert!(!w.contains("billing", T0));
+    }
+
+    #[test]
+    fn touches_blocks_whose_window_overlaps() {
+        let a = lambda_block("a", T0, "crm", 3000, GENERIC);
+        let w = Windows::around(&[&a]);
+        assert!(w.touches(&lambda_block("b", T0 + 13_000, "crm", 3000, None)));
+        assert!(!w.touches(&lambda_block("b", T0 + 15_000, "crm", 3000, None)));
+        assert!(!w.touches(&lambda_block("b", T0, "billing", 3000, None)));
+    }
+}
