@@ -2,4 +2,5 @@
 
 pub mod connect;
 pub mod invocations;
+mod jsonutil;
 pub mod lambda;
