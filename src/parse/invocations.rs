@@ -258,7 +258,13 @@ impl<'a> Assembler<'a> {
         self.push_platform(i, line);
     }
 
-    fn runtime_error(&mut self, request_id: Option<String>, message: &str, ts: Millis, line: LogLine) {
+    fn runtime_error(
+        &mut self,
+        request_id: Option<String>,
+        message: &str,
+        ts: Millis,
+        line: LogLine,
+    ) {
         let Some(i) = self.target_opt(request_id.as_deref(), ts, None) else {
             self.pending.platform_lines.push(line);
             return;
@@ -268,7 +274,12 @@ impl<'a> Assembler<'a> {
     }
 
     /// The invocation a request id names, or the open one without an id.
-    fn target_opt(&mut self, request_id: Option<&str>, ts: Millis, est: Option<Millis>) -> Option<usize> {
+    fn target_opt(
+        &mut self,
+        request_id: Option<&str>,
+        ts: Millis,
+        est: Option<Millis>,
+    ) -> Option<usize> {
         match request_id {
             Some(id) => Some(self.target(id, ts, est)),
             None => self.open,
@@ -335,7 +346,10 @@ fn recompute_arrival(inv: &mut Invocation) {
     } else if let Some(at) = inv.init_start {
         at
     } else {
-        let waited = inv.init_duration_ms.or(inv.restore_duration_ms).unwrap_or(0.0);
+        let waited = inv
+            .init_duration_ms
+            .or(inv.restore_duration_ms)
+            .unwrap_or(0.0);
         inv.start.saturating_sub(round_ms(waited))
     };
 }
@@ -389,7 +403,10 @@ fn mark_error(inv: &mut Invocation, error_type: Option<String>) {
 }
 
 fn is_failure(status: &InvocationStatus) -> bool {
-    matches!(status, InvocationStatus::Timeout | InvocationStatus::Error(_))
+    matches!(
+        status,
+        InvocationStatus::Timeout | InvocationStatus::Error(_)
+    )
 }
 
 /// An error type named in a runtime error message (`Runtime.ExitError`).
