@@ -474,3 +474,51 @@ fn empty_stream_and_huge_durations() {
     assert_eq!(inv.start, T.saturating_sub(Millis::MAX));
     assert_eq!(inv.arrival, Millis::MIN);
 }
+
+/// Deterministic noise: random splices of real lines and random bytes must
+/// never panic any parser or the assembler.
+#[test]
+fn random_input_never_panics() {
+    let seeds = [
+        "START RequestId: 11111111-aaaa-4bbb-8ccc-000000000001 Version: $LATEST",
+        "REPORT RequestId: 11111111-aaaa-4bbb-8ccc-000000000001\tDuration: 9.00 ms\tInit Duration: 1 ms\tStatus: error\tError Type: Runtime.ExitError",
+        "2024-03-04T17:22:38.033Z 11111111-aaaa-4bbb-8ccc-000000000001 Task timed out after 3.00 seconds",
+        r#"{"time":"t","type":"platform.report","record":{"requestId":"r-1","metrics":{"durationMs":5000.0}}}"#,
+        r#"{"ContactId":"c","ContactFlowModuleType":"InvokeExternalResource","Parameters":{"FunctionArn":"f:1","TimeLimit":"8"}}"#,
+        "INIT_REPORT Init Duration: 1236.04 ms Phase: init Status: timeout",
+    ];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut evs = Vec::new();
+    for seq in 0..2000u64 {
+        let seed = seeds[(next() % seeds.len() as u64) as usize].as_bytes();
+        let mut bytes = seed.to_vec();
+        for _ in 0..(next() % 4) {
+            let at = (next() as usize) % (bytes.len() + 1);
+            bytes.insert(at, next() as u8);
+        }
+        let cut = (next() as usize) % (bytes.len() + 1);
+        bytes.truncate(cut.max(bytes.len() / 2));
+        let raw = String::from_utf8_lossy(&bytes).into_owned();
+        let _ = crate::parse::connect::parse_flow_entry(
+            &raw,
+            0,
+            crate::model::Origin {
+                file: String::new(),
+                line: seq,
+            },
+        );
+        evs.push(StreamEvent {
+            timestamp: (next() % 1000) as Millis,
+            seq,
+            record: parse_lambda_line(&raw),
+            raw,
+        });
+    }
+    let _ = assemble_stream_counted(&id(), evs);
+}
