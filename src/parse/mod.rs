@@ -2,4 +2,7 @@
 
 pub mod connect;
 pub mod invocations;
+mod jsonutil;
 pub mod lambda;
+mod lambda_json;
+mod lambda_text;
