@@ -161,10 +161,22 @@ mod tests {
     #[test]
     fn aws_group_from_a_file_path() {
         let hint = |p: &str| aws_group(Path::new(p).parent().unwrap_or(Path::new("")));
-        assert_eq!(hint("exports/aws/lambda/crm/x.json").as_deref(), Some("/aws/lambda/crm"));
-        assert_eq!(hint("/aws/connect/acme/x.json").as_deref(), Some("/aws/connect/acme"));
-        assert_eq!(hint("/srv/aws/exp/aws/lambda/f/x.json").as_deref(), Some("/aws/lambda/f"));
-        assert_eq!(hint("/aws/lambda/aws/x.json").as_deref(), Some("/aws/lambda/aws"));
+        assert_eq!(
+            hint("exports/aws/lambda/crm/x.json").as_deref(),
+            Some("/aws/lambda/crm")
+        );
+        assert_eq!(
+            hint("/aws/connect/acme/x.json").as_deref(),
+            Some("/aws/connect/acme")
+        );
+        assert_eq!(
+            hint("/srv/aws/exp/aws/lambda/f/x.json").as_deref(),
+            Some("/aws/lambda/f")
+        );
+        assert_eq!(
+            hint("/aws/lambda/aws/x.json").as_deref(),
+            Some("/aws/lambda/aws")
+        );
         assert_eq!(hint("exports/aws/x.json"), None);
         assert_eq!(hint("exports/x.json"), None);
         assert_eq!(hint("x.json"), None);
@@ -174,7 +186,10 @@ mod tests {
     fn walked_group_relative_to_root() {
         let group = |root: &str, file: &str| walked_group(Path::new(root), Path::new(file));
         assert_eq!(group("in", "in/x.json"), None);
-        assert_eq!(group("in", "in/mine/app/x.json").as_deref(), Some("/mine/app"));
+        assert_eq!(
+            group("in", "in/mine/app/x.json").as_deref(),
+            Some("/mine/app")
+        );
         assert_eq!(
             group("in", "in/aws/connect/acme-prod/x.json").as_deref(),
             Some("/aws/connect/acme-prod")

@@ -195,10 +195,7 @@ mod tests {
         assert_eq!(parse_timestamp(&json!(ms)), Some(ms));
         assert_eq!(parse_timestamp(&json!(ms as f64)), Some(ms));
         assert_eq!(parse_timestamp(&json!(ms.to_string())), Some(ms));
-        assert_eq!(
-            parse_timestamp(&json!("2026-11-28 10:15:08.100")),
-            Some(ms)
-        );
+        assert_eq!(parse_timestamp(&json!("2026-11-28 10:15:08.100")), Some(ms));
         assert_eq!(
             parse_timestamp(&json!("2026-11-28T10:15:08.100Z")),
             Some(ms)
@@ -207,7 +204,10 @@ mod tests {
             parse_timestamp(&json!("2026-11-28T11:15:08.100+01:00")),
             Some(ms)
         );
-        assert_eq!(parse_timestamp(&json!("2026-11-28 10:15:08")), Some(ms - 100));
+        assert_eq!(
+            parse_timestamp(&json!("2026-11-28 10:15:08")),
+            Some(ms - 100)
+        );
     }
 
     #[test]
@@ -231,7 +231,10 @@ mod tests {
             group_from_at_log("123456789012:/aws/lambda/crm-lookup"),
             "/aws/lambda/crm-lookup"
         );
-        assert_eq!(group_from_at_log("/aws/lambda/crm-lookup"), "/aws/lambda/crm-lookup");
+        assert_eq!(
+            group_from_at_log("/aws/lambda/crm-lookup"),
+            "/aws/lambda/crm-lookup"
+        );
     }
 
     #[test]

@@ -41,10 +41,15 @@ fn read_capped<R: BufRead>(
         };
         line += 1;
         let text = trim_end(&buf);
-        if text.iter().all(|&b| super::is_json_space(b)) {
+        // An overlong line was not kept: `buf` holds none of it.
+        if fits && text.iter().all(|&b| super::is_json_space(b)) {
             continue;
         }
-        let parsed = if fits { parse(text) } else { Err(reason::LINE_TOO_LONG) };
+        let parsed = if fits {
+            parse(text)
+        } else {
+            Err(reason::LINE_TOO_LONG)
+        };
         if !recognised && !looks_like_event(&parsed) {
             return Err(not_an_export(path, preview));
         }
@@ -114,7 +119,10 @@ mod tests {
     use super::*;
     use crate::source::files::RawEvent;
 
-    fn run(input: &[u8], cap: usize) -> (Result<(), InputError>, Vec<u64>, Vec<(String, Vec<u64>)>) {
+    /// Skipped lines as (reason, line numbers).
+    type Skipped = Vec<(String, Vec<u64>)>;
+
+    fn run(input: &[u8], cap: usize) -> (Result<(), InputError>, Vec<u64>, Skipped) {
         let mut lines = Vec::new();
         let mut sink = |e: RawEvent<'_>| lines.push(e.line);
         let mut out = Delivery::new(&mut sink, None);
@@ -132,7 +140,9 @@ mod tests {
     #[test]
     fn overlong_lines_are_skipped_not_buffered() {
         let long = format!("{{\"timestamp\":1,\"message\":\"{}\"}}", "x".repeat(100));
-        let input = format!("{{\"timestamp\":1,\"message\":\"a\"}}\n{long}\n{{\"timestamp\":2,\"message\":\"b\"}}");
+        let input = format!(
+            "{{\"timestamp\":1,\"message\":\"a\"}}\n{long}\n{{\"timestamp\":2,\"message\":\"b\"}}"
+        );
         let (result, lines, skipped) = run(input.as_bytes(), 64);
         assert!(result.is_ok());
         assert_eq!(lines, vec![1, 3]);
