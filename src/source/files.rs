@@ -132,7 +132,7 @@ pub fn read_file(
         StartKind::Empty => "empty",
         StartKind::Unknown => return Err(not_an_export(path, &start.preview)),
         StartKind::Document(format) => {
-            document::read(reader, start.line_offset, &mut out, path)?;
+            document::read(reader, start.line_offset, &mut out, path, &start.preview)?;
             format.as_str()
         }
         StartKind::Lines => {

@@ -7,7 +7,7 @@
 //! other in one file (pages saved one after another).
 
 use super::event::{self, reason, Delivery};
-use super::InputError;
+use super::{not_an_export, InputError};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use std::cell::Cell;
@@ -16,12 +16,15 @@ use std::io::{self, BufRead, Read};
 use std::rc::Rc;
 
 /// Read every document in `reader`. `line_offset` is the number of lines
-/// already consumed before `reader`'s position.
+/// already consumed before `reader`'s position. A first document with
+/// neither `events` nor `results` is no export (the AWS CLI always prints
+/// the array, even empty): `preview` then shows what it is.
 pub(super) fn read<R: BufRead>(
     reader: R,
     line_offset: u64,
     out: &mut Delivery<'_>,
     path: &str,
+    preview: &str,
 ) -> Result<(), InputError> {
     let newlines = Rc::new(Cell::new(line_offset));
     let counting = CountingReader {
@@ -30,6 +33,7 @@ pub(super) fn read<R: BufRead>(
     };
     let mut de = serde_json::Deserializer::from_reader(counting);
     let mut ctx = Ctx { out, newlines };
+    let mut first = true;
     loop {
         // `end` skips whitespace and reports whether anything follows; the
         // byte it peeked stays in the deserializer for the next document.
@@ -38,9 +42,13 @@ pub(super) fn read<R: BufRead>(
             Err(e) if e.is_io() => return Err(json_error(path, line_offset, e)),
             Err(_) => {}
         }
-        DocumentSeed { ctx: &mut ctx }
+        let had_list = DocumentSeed { ctx: &mut ctx }
             .deserialize(&mut de)
             .map_err(|e| json_error(path, line_offset, e))?;
+        if first && !had_list {
+            return Err(not_an_export(path, preview));
+        }
+        first = false;
     }
 }
 
@@ -111,27 +119,29 @@ enum List {
     Rows,
 }
 
-/// The top-level map: streams `events` and `results`, skips the rest.
+/// The top-level map: streams `events` and `results`, skips the rest;
+/// says whether either was there.
 struct DocumentSeed<'a, 'c, 's> {
     ctx: &'a mut Ctx<'c, 's>,
 }
 
 impl<'de> DeserializeSeed<'de> for DocumentSeed<'_, '_, '_> {
-    type Value = ();
+    type Value = bool;
 
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
         d.deserialize_map(self)
     }
 }
 
 impl<'de> Visitor<'de> for DocumentSeed<'_, '_, '_> {
-    type Value = ();
+    type Value = bool;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a filter-log-events or get-query-results JSON object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let mut had_list = false;
         while let Some(key) = map.next_key::<String>()? {
             let list = match key.as_str() {
                 "events" => List::Events,
@@ -145,8 +155,9 @@ impl<'de> Visitor<'de> for DocumentSeed<'_, '_, '_> {
                 ctx: &mut *self.ctx,
                 list,
             })?;
+            had_list = true;
         }
-        Ok(())
+        Ok(had_list)
     }
 }
 

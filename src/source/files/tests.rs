@@ -316,7 +316,13 @@ fn garbage_is_not_an_export() {
 
 #[test]
 fn json_of_another_shape_is_not_an_export() {
-    for content in ["{\"foo\": 1}\n", "[1, 2]", "{\n  \"foo\": []\n}\n"] {
+    for content in [
+        "{\"foo\": 1}\n",
+        "[1, 2]",
+        "{\n  \"foo\": []\n}\n",
+        // NDJSON-like lines whose first key happens to be a document key.
+        "{\"status\": \"ok\", \"timestamp\": 1, \"message\": \"m\"}\n",
+    ] {
         let (_, err) = read_err(content);
         assert!(
             matches!(err, InputError::NotAnExport { .. }),
