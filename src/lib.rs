@@ -7,7 +7,9 @@
 //! and fix) -> `report` (table, JSON, the explain timeline). `analyze` wires
 //! the stages together; `cli` and `main.rs` are the shell.
 
+pub mod analyze;
 pub mod classify;
+pub mod cli;
 pub mod link;
 pub mod model;
 pub mod parse;
