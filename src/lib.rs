@@ -9,4 +9,5 @@
 
 pub mod model;
 pub mod parse;
+pub mod report;
 pub mod source;
