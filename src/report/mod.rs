@@ -14,6 +14,7 @@
 
 pub mod bar;
 pub mod explain;
+pub mod facts;
 pub mod json;
 pub mod summary;
 pub mod table;
