@@ -54,7 +54,11 @@ pub fn timing_fact(inv: &Invocation, limit: f64) -> String {
             format_ms(limit)
         )
     } else {
-        format!("handler {} {op} {} limit", format_ms(duration), format_ms(limit))
+        format!(
+            "handler {} {op} {} limit",
+            format_ms(duration),
+            format_ms(limit)
+        )
     }
 }
 
@@ -156,7 +160,10 @@ mod tests {
         assert_eq!(truncate("abcdef", 5), "ab...");
         assert_eq!(truncate("abc", 5), "abc");
         assert_eq!(wrap("aa bb cc", 5), vec!["aa bb", "cc"]);
-        assert_eq!(wrap("averyverylongword x", 5), vec!["averyverylongword", "x"]);
+        assert_eq!(
+            wrap("averyverylongword x", 5),
+            vec!["averyverylongword", "x"]
+        );
         assert!(wrap("", 5).is_empty());
     }
 }

@@ -52,7 +52,11 @@ fn write_header(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
         scope.connect_group,
         format_period(scope.start, scope.end)
     )?;
-    writeln!(out, "Lambda log groups: {}", lambda_groups(&result.scope.lambda_groups))?;
+    writeln!(
+        out,
+        "Lambda log groups: {}",
+        lambda_groups(&result.scope.lambda_groups)
+    )?;
     writeln!(
         out,
         "{} in {} across {}",
@@ -86,7 +90,13 @@ fn write_no_findings(out: &mut dyn Write, result: &ScanResult) -> io::Result<()>
 fn summary_table(result: &ScanResult, width: u16) -> Table {
     let mut table = new_table(width);
     table.set_header(vec![
-        "Function", "Class", "Count", "p50 duration", "p95 duration", "p50 init", "p95 init",
+        "Function",
+        "Class",
+        "Count",
+        "p50 duration",
+        "p95 duration",
+        "p50 init",
+        "p95 init",
     ]);
     for row in summary::by_function(&result.failures) {
         table.add_row(vec![
@@ -175,7 +185,11 @@ fn request_cell(f: &Failure) -> String {
     let Some(first) = invocations.first() else {
         return "-".to_string();
     };
-    let short = first.request_id.split('-').next().unwrap_or(&first.request_id);
+    let short = first
+        .request_id
+        .split('-')
+        .next()
+        .unwrap_or(&first.request_id);
     match invocations.len() - 1 {
         0 => short.to_string(),
         1 => format!("{short}\n+1 retry"),
@@ -198,7 +212,12 @@ fn write_paragraph(out: &mut dyn Write, n: usize, f: &Failure, width: usize) -> 
         f.block.contact_id,
         flow_block(f)
     )?;
-    let ids: Vec<&str> = f.link.invocations.iter().map(|i| i.request_id.as_str()).collect();
+    let ids: Vec<&str> = f
+        .link
+        .invocations
+        .iter()
+        .map(|i| i.request_id.as_str())
+        .collect();
     if !ids.is_empty() {
         writeln!(out, "    request ids: {}", ids.join(", "))?;
     }
@@ -217,7 +236,11 @@ fn write_evidence(out: &mut dyn Write, f: &Failure, width: usize) -> io::Result<
     }
     if evidence.len() > MAX_EVIDENCE {
         let more = (evidence.len() - MAX_EVIDENCE) as u64;
-        writeln!(out, "    - and {} (see --output json)", plural(more, "more", "more"))?;
+        writeln!(
+            out,
+            "    - and {} (see --output json)",
+            plural(more, "more", "more")
+        )?;
     }
     Ok(())
 }
@@ -258,7 +281,11 @@ pub fn inputs_line(inputs: &InputsSummary) -> String {
     }
     line.push_str(&format!(
         "; {} dropped.",
-        plural(inputs.duplicates_dropped, "duplicate Connect entry", "duplicate Connect entries")
+        plural(
+            inputs.duplicates_dropped,
+            "duplicate Connect entry",
+            "duplicate Connect entries"
+        )
     ));
     line
 }
