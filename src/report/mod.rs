@@ -21,6 +21,8 @@ pub mod table;
 
 #[cfg(test)]
 mod fixtures;
+#[cfg(test)]
+mod schema_tests;
 
 use crate::model::{ExplainResult, Millis, ScanResult};
 use chrono::{DateTime, SecondsFormat};
