@@ -166,6 +166,7 @@ fn write_invocations(out: &mut dyn Write, link: &Link, limit_ms: f64) -> io::Res
         )?;
     }
     let total = link.invocations.len();
+    let first_arrival = link.invocations.first().map(|i| i.arrival);
     for (i, inv) in link.invocations.iter().enumerate() {
         let role = if i == 0 { "invocation" } else { "retry" };
         writeln!(
@@ -175,12 +176,20 @@ fn write_invocations(out: &mut dyn Write, link: &Link, limit_ms: f64) -> io::Res
             inv.request_id,
             inv.log_stream
         )?;
-        write_invocation(out, inv, limit_ms)?;
+        // Connect's limit runs from the block's first request, so a retry
+        // only has what is left of it.
+        let used = (inv.arrival - first_arrival.unwrap_or(inv.arrival)) as f64;
+        write_invocation(out, inv, (limit_ms - used).max(0.0), limit_ms)?;
     }
     Ok(())
 }
 
-fn write_invocation(out: &mut dyn Write, inv: &Invocation, limit_ms: f64) -> io::Result<()> {
+fn write_invocation(
+    out: &mut dyn Write,
+    inv: &Invocation,
+    left_ms: f64,
+    limit_ms: f64,
+) -> io::Result<()> {
     writeln!(out, "      {}", times_line(inv))?;
     // Module-level output ran before START: negative offsets.
     for line in inv.init_lines.iter().chain(inv.custom_lines.iter()) {
@@ -192,14 +201,19 @@ fn write_invocation(out: &mut dyn Write, inv: &Invocation, limit_ms: f64) -> io:
         )?;
     }
     let input = BarInput {
-        limit_ms,
+        limit_ms: left_ms,
         init_ms: inv.cold_ms(),
         duration_ms: inv.duration_ms,
         last_output_ms: last_output_ms(inv),
     };
+    let of_limit = if left_ms < limit_ms {
+        format!(" left of {}", super::format_ms(limit_ms))
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "      {}  {}",
+        "      {}  {}{of_limit}",
         draw_bar(&input, BAR_WIDTH),
         bar_legend(&input)
     )
@@ -270,6 +284,11 @@ mod tests {
     #[test]
     fn explain_snapshot() {
         insta::assert_snapshot!(render(&fixtures::explain()));
+    }
+
+    #[test]
+    fn explain_stall_with_retries_snapshot() {
+        insta::assert_snapshot!(render(&fixtures::explain_stall()));
     }
 
     #[test]

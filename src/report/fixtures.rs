@@ -206,7 +206,7 @@ fn second_cold_start_failure() -> Failure {
 
 /// Three invocations (the first and Connect's two retries), each stuck on
 /// the same downstream call until the function's own 3 s timeout.
-fn stall_failure() -> Failure {
+pub fn stall_failure() -> Failure {
     let at = T0 + 300_000;
     let mut invocations = Vec::new();
     for (i, (rid, start)) in [
@@ -443,5 +443,35 @@ pub fn explain() -> ExplainResult {
             },
         ],
         inputs: inputs(),
+    }
+}
+
+/// The stalled contact: Connect's retries, the last one cut off unlogged.
+pub fn explain_stall() -> ExplainResult {
+    let failure = stall_failure();
+    let contact = failure.block.contact_id.clone();
+    let mut error_branch = plain_entry(
+        failure.block.timestamp + 8_010,
+        "PlayPrompt",
+        "Try later",
+        None,
+    );
+    error_branch.contact_id = contact.clone();
+    ExplainResult {
+        contact_id: contact,
+        scope: scope(),
+        blocks: vec![
+            TimelineBlock {
+                entry: failure.block,
+                link: Some(failure.link),
+                verdict: Some(failure.verdict),
+            },
+            TimelineBlock {
+                entry: error_branch,
+                link: None,
+                verdict: None,
+            },
+        ],
+        inputs: InputsSummary::default(),
     }
 }

@@ -48,7 +48,7 @@ pub enum OutputFormat {
 }
 
 /// Rendering options that only matter for `OutputFormat::Table`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RenderOptions {
     /// Total table width in columns; `None` means `DEFAULT_WIDTH`.
     pub width: Option<u16>,
@@ -57,12 +57,6 @@ pub struct RenderOptions {
 impl RenderOptions {
     fn width(&self) -> u16 {
         self.width.unwrap_or(DEFAULT_WIDTH)
-    }
-}
-
-impl Default for RenderOptions {
-    fn default() -> Self {
-        RenderOptions { width: None }
     }
 }
 

@@ -308,6 +308,33 @@ mod tests {
     }
 
     #[test]
+    fn table_carries_the_key_facts() {
+        let text = render(&fixtures::scan());
+        for needle in [
+            "5 failures in 412 Lambda blocks across 187 contacts",
+            "5f1c2d3e-4a5b-4c6d-8e7f-0123456789ab",
+            "init 2214 ms + handler",
+            "1381 ms > 3000 ms limit",
+            "+2 retries",
+            "(default)",
+            "d3f40516-2c3d-4e4f-9051-627384950617",
+            "fix: Raise the function's reserved concurrency",
+            "3 lines skipped (not JSON: 3); 12 duplicate Connect entries dropped.",
+        ] {
+            assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+        }
+        assert!(text.lines().all(|l| l.chars().count() <= 120), "{text}");
+    }
+
+    #[test]
+    fn more_evidence_than_fits_is_counted() {
+        let mut scan = fixtures::scan();
+        let extra = scan.failures[0].verdict.evidence.clone();
+        scan.failures[0].verdict.evidence.extend(extra);
+        assert!(render(&scan).contains("- and 2 more (see --output json)"));
+    }
+
+    #[test]
     fn no_findings_snapshot() {
         insta::assert_snapshot!(render(&fixtures::empty_scan()));
     }
