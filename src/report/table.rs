@@ -204,14 +204,14 @@ fn write_paragraph(out: &mut dyn Write, n: usize, f: &Failure, width: usize) -> 
         let names: Vec<&str> = f.verdict.contributing.iter().map(|c| c.as_str()).collect();
         format!("; also {}", names.join(", "))
     };
-    writeln!(
-        out,
-        "[{n}] {} ({}{contributing}): contact {}, {}",
+    let headline = format!(
+        "{} ({}{contributing}): contact {}, {}",
         f.verdict.class,
         f.link.confidence,
         f.block.contact_id,
         flow_block(f)
-    )?;
+    );
+    write_wrapped(out, &format!("[{n}] "), &headline, width)?;
     let ids: Vec<&str> = f
         .link
         .invocations
@@ -219,7 +219,7 @@ fn write_paragraph(out: &mut dyn Write, n: usize, f: &Failure, width: usize) -> 
         .map(|i| i.request_id.as_str())
         .collect();
     if !ids.is_empty() {
-        writeln!(out, "    request ids: {}", ids.join(", "))?;
+        write_wrapped(out, "    request ids: ", &ids.join(", "), width)?;
     }
     write_evidence(out, f, width)?;
     write_wrapped(out, "    fix: ", &f.verdict.fix, width)
