@@ -12,10 +12,13 @@ use crate::model::{
 };
 use std::io::{self, Write};
 
-/// Width the verdict's fix is wrapped to (the timeline has no table width).
-const TEXT_WIDTH: usize = 100;
-
-pub fn write_explain_text(out: &mut dyn Write, result: &ExplainResult) -> io::Result<()> {
+/// `width` only wraps the verdict's fix: block and invocation lines stay
+/// whole so that ids, times and log text can be copied and grepped.
+pub fn write_explain_text(
+    out: &mut dyn Write,
+    result: &ExplainResult,
+    width: u16,
+) -> io::Result<()> {
     write_header(out, result)?;
     if result.blocks.is_empty() {
         writeln!(out, "No flow-log entries for this contact in the period.")?;
@@ -28,7 +31,7 @@ pub fn write_explain_text(out: &mut dyn Write, result: &ExplainResult) -> io::Re
         // A blank line closes a Lambda block's details, so the next block
         // line does not read as part of them.
         if let Some(lambda) = &block.entry.lambda {
-            write_lambda(out, block, lambda)?;
+            write_lambda(out, block, lambda, usize::from(width))?;
             writeln!(out)?;
         }
     }
@@ -126,6 +129,7 @@ fn write_lambda(
     out: &mut dyn Write,
     block: &TimelineBlock,
     lambda: &LambdaBlock,
+    width: usize,
 ) -> io::Result<()> {
     let assumed = if lambda.time_limit_ms.is_none() {
         " (default)"
@@ -150,7 +154,7 @@ fn write_lambda(
         write_invocations(out, link, f64::from(lambda.limit_ms()))?;
     }
     if let Some(verdict) = &block.verdict {
-        write_verdict(out, verdict)?;
+        write_verdict(out, verdict, width)?;
     }
     Ok(())
 }
@@ -248,7 +252,7 @@ fn times_line(inv: &Invocation) -> String {
     )
 }
 
-fn write_verdict(out: &mut dyn Write, v: &Verdict) -> io::Result<()> {
+fn write_verdict(out: &mut dyn Write, v: &Verdict, width: usize) -> io::Result<()> {
     let also = if v.contributing.is_empty() {
         String::new()
     } else {
@@ -262,7 +266,10 @@ fn write_verdict(out: &mut dyn Write, v: &Verdict) -> io::Result<()> {
             None => writeln!(out, "      - {}", e.text)?,
         }
     }
-    for (i, line) in wrap(&v.fix, TEXT_WIDTH).iter().enumerate() {
+    for (i, line) in wrap(&v.fix, width.saturating_sub(11).max(20))
+        .iter()
+        .enumerate()
+    {
         let lead = if i == 0 { "fix:" } else { "    " };
         writeln!(out, "      {lead} {line}")?;
     }
@@ -276,7 +283,7 @@ mod tests {
 
     fn render(result: &ExplainResult) -> String {
         let mut out = Vec::new();
-        let written = write_explain_text(&mut out, result);
+        let written = write_explain_text(&mut out, result, 120);
         assert!(written.is_ok());
         String::from_utf8_lossy(&out).into_owned()
     }

@@ -47,7 +47,8 @@ pub enum OutputFormat {
     Ndjson,
 }
 
-/// Rendering options that only matter for `OutputFormat::Table`.
+/// Rendering options that only matter for `OutputFormat::Table` (JSON and
+/// NDJSON ignore them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RenderOptions {
     /// Total table width in columns; `None` means `DEFAULT_WIDTH`.
@@ -97,10 +98,10 @@ pub fn write_explain_with(
     out: &mut dyn Write,
     result: &ExplainResult,
     format: OutputFormat,
-    _options: &RenderOptions,
+    options: &RenderOptions,
 ) -> io::Result<()> {
     match format {
-        OutputFormat::Table => explain::write_explain_text(out, result),
+        OutputFormat::Table => explain::write_explain_text(out, result, options.width()),
         OutputFormat::Json => json::write_explain_json(out, result),
         OutputFormat::Ndjson => json::write_explain_ndjson(out, result),
     }
@@ -157,6 +158,17 @@ mod tests {
     #[test]
     fn unrepresentable_time_does_not_fail() {
         assert!(format_time(i64::MAX).contains("ms since epoch"));
+    }
+
+    #[test]
+    fn narrow_widths_still_render() {
+        let options = RenderOptions { width: Some(60) };
+        let mut out = Vec::new();
+        let scan = fixtures::scan();
+        assert!(write_scan_with(&mut out, &scan, OutputFormat::Table, &options).is_ok());
+        let explain = fixtures::explain();
+        assert!(write_explain_with(&mut out, &explain, OutputFormat::Table, &options).is_ok());
+        assert!(!out.is_empty());
     }
 
     #[test]
