@@ -280,7 +280,10 @@ impl Invocation {
         }
         self.init_duration_ms
             .or(self.restore_duration_ms)
-            .or_else(|| self.init_start.map(|at| (self.start - at).max(0) as f64))
+            .or_else(|| {
+                self.init_start
+                    .map(|at| (self.start - at).max(0) as f64)
+            })
             .unwrap_or(0.0)
     }
 }
