@@ -1,0 +1,470 @@
+//! The JSON and NDJSON schema (version `SCHEMA_VERSION`).
+//!
+//! Built from dedicated output structs rather than by serialising the model:
+//! the model changes with the pipeline, the schema must not. Unknown numbers
+//! are `null`, never omitted, so every `jq` path always exists. Times are
+//! RFC 3339 UTC strings with milliseconds.
+
+use super::summary::{self, FunctionStats};
+use super::{format_time, SCHEMA_VERSION};
+use crate::model::{
+    Class, ExplainResult, Failure, FlowEntry, InputsSummary, Invocation, InvocationStatus, Link,
+    Millis, ScanResult, Scope, TimelineBlock, Verdict,
+};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use std::io::{self, Write};
+
+// ---------------------------------------------------------------------------
+// Output structs
+// ---------------------------------------------------------------------------
+
+#[derive(Debug, Serialize)]
+pub struct ScanDoc {
+    pub schema_version: u32,
+    pub scope: ScopeOut,
+    pub summary: SummaryOut,
+    pub failures: Vec<FailureOut>,
+    pub inputs: InputsOut,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScopeOut {
+    pub connect_group: String,
+    pub lambda_groups: Vec<String>,
+    pub start: Option<String>,
+    pub end: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SummaryOut {
+    pub lambda_blocks: u64,
+    pub contacts: u64,
+    pub failures: u64,
+    pub by_class: ByClass,
+    pub by_function: Vec<FunctionOut>,
+}
+
+/// `{"<class>": n}` in `Class` order (a JSON object's order is the reading
+/// order for people; a `BTreeMap` would sort it alphabetically).
+#[derive(Debug)]
+pub struct ByClass(pub Vec<(Class, u64)>);
+
+impl Serialize for ByClass {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (class, n) in &self.0 {
+            map.serialize_entry(class.as_str(), n)?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct FunctionOut {
+    pub function: String,
+    pub class: &'static str,
+    pub count: u64,
+    pub duration_p50_ms: Option<f64>,
+    pub duration_p95_ms: Option<f64>,
+    pub init_p50_ms: Option<f64>,
+    pub init_p95_ms: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FailureOut {
+    pub contact_id: String,
+    pub contact_flow_name: Option<String>,
+    pub contact_flow_id: Option<String>,
+    pub block_identifier: Option<String>,
+    pub timestamp: String,
+    pub function: Option<String>,
+    pub function_arn: Option<String>,
+    /// The limit the diagnosis used: the logged one, or Connect's 8 s maximum.
+    pub time_limit_ms: Option<u32>,
+    /// True when the entry logged no `TimeLimit` and 8000 ms was assumed.
+    pub time_limit_assumed: bool,
+    pub results: Option<String>,
+    pub class: &'static str,
+    pub confidence: &'static str,
+    pub candidates: usize,
+    pub invocations: Vec<InvocationOut>,
+    pub evidence: Vec<EvidenceOut>,
+    pub contributing: Vec<&'static str>,
+    pub fix: String,
+    pub searched: SearchedOut,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InvocationOut {
+    pub request_id: String,
+    pub log_group: String,
+    pub log_stream: String,
+    pub start: String,
+    pub end: Option<String>,
+    pub arrival: String,
+    pub duration_ms: Option<f64>,
+    pub init_duration_ms: Option<f64>,
+    pub restore_duration_ms: Option<f64>,
+    pub billed_duration_ms: Option<f64>,
+    pub memory_size_mb: Option<f64>,
+    pub max_memory_used_mb: Option<f64>,
+    pub cold: bool,
+    pub status: &'static str,
+    pub error_type: Option<String>,
+    pub timed_out_after_s: Option<f64>,
+    pub custom_lines: Vec<CustomLineOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CustomLineOut {
+    pub timestamp: String,
+    /// Milliseconds from the invocation's START.
+    pub offset_ms: i64,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EvidenceOut {
+    pub timestamp: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SearchedOut {
+    pub log_group: String,
+    pub window_start: String,
+    pub window_end: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InputsOut {
+    pub files: Vec<InputFileOut>,
+    pub events_read: u64,
+    pub lines_skipped: u64,
+    pub duplicates_dropped: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InputFileOut {
+    pub file: String,
+    pub format: String,
+    pub events: u64,
+    pub skipped: Vec<SkippedOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SkippedOut {
+    pub reason: String,
+    pub count: u64,
+    pub lines: Vec<u64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ExplainDoc {
+    pub schema_version: u32,
+    pub contact_id: String,
+    pub scope: ScopeOut,
+    pub blocks: Vec<BlockOut>,
+    pub inputs: InputsOut,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BlockOut {
+    pub timestamp: String,
+    /// Milliseconds from the contact's first block.
+    pub offset_ms: i64,
+    pub contact_flow_name: Option<String>,
+    pub module_type: String,
+    pub identifier: Option<String>,
+    pub results: Option<String>,
+    /// The block's `Parameters`, parsed; `null` when absent or not JSON.
+    pub parameters: Option<serde_json::Value>,
+    pub lambda: Option<LambdaOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LambdaOut {
+    pub function: String,
+    pub function_arn: String,
+    pub time_limit_ms: u32,
+    pub time_limit_assumed: bool,
+    pub failed: bool,
+    /// `null` when the block was not linked (nothing searched for it).
+    pub confidence: Option<&'static str>,
+    pub candidates: Option<usize>,
+    pub invocations: Vec<InvocationOut>,
+    pub verdict: Option<VerdictOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VerdictOut {
+    pub class: &'static str,
+    pub evidence: Vec<EvidenceOut>,
+    pub contributing: Vec<&'static str>,
+    pub fix: String,
+}
+
+// ---------------------------------------------------------------------------
+// Conversions
+// ---------------------------------------------------------------------------
+
+pub fn scope_out(scope: &Scope) -> ScopeOut {
+    ScopeOut {
+        connect_group: scope.connect_group.clone(),
+        lambda_groups: scope.lambda_groups.clone(),
+        start: scope.start.map(format_time),
+        end: scope.end.map(format_time),
+    }
+}
+
+pub fn summary_out(result: &ScanResult) -> SummaryOut {
+    SummaryOut {
+        lambda_blocks: result.lambda_blocks,
+        contacts: result.contacts,
+        failures: result.failures.len() as u64,
+        by_class: ByClass(summary::by_class(&result.failures)),
+        by_function: summary::by_function(&result.failures)
+            .into_iter()
+            .map(function_out)
+            .collect(),
+    }
+}
+
+fn function_out(s: FunctionStats) -> FunctionOut {
+    FunctionOut {
+        function: s.function,
+        class: s.class.as_str(),
+        count: s.count,
+        duration_p50_ms: s.duration_p50_ms,
+        duration_p95_ms: s.duration_p95_ms,
+        init_p50_ms: s.init_p50_ms,
+        init_p95_ms: s.init_p95_ms,
+    }
+}
+
+pub fn failure_out(f: &Failure) -> FailureOut {
+    let lambda = f.block.lambda.as_ref();
+    let verdict = verdict_out(&f.verdict);
+    FailureOut {
+        contact_id: f.block.contact_id.clone(),
+        contact_flow_name: f.block.contact_flow_name.clone(),
+        contact_flow_id: f.block.contact_flow_id.clone(),
+        block_identifier: f.block.identifier.clone(),
+        timestamp: format_time(f.block.timestamp),
+        function: lambda.map(|l| l.function_name.clone()),
+        function_arn: lambda.map(|l| l.function_arn.clone()),
+        time_limit_ms: lambda.map(|l| l.limit_ms()),
+        time_limit_assumed: lambda.is_some_and(|l| l.time_limit_ms.is_none()),
+        results: f.block.results.clone(),
+        class: verdict.class,
+        confidence: f.link.confidence.as_str(),
+        candidates: f.link.candidates,
+        invocations: f.link.invocations.iter().map(invocation_out).collect(),
+        evidence: verdict.evidence,
+        contributing: verdict.contributing,
+        fix: verdict.fix,
+        searched: searched_out(&f.link),
+    }
+}
+
+fn searched_out(link: &Link) -> SearchedOut {
+    SearchedOut {
+        log_group: link.searched_group.clone(),
+        window_start: format_time(link.window_start),
+        window_end: format_time(link.window_end),
+    }
+}
+
+/// The status word and error type of the schema (`status` / `error_type`).
+pub fn status_parts(status: &InvocationStatus) -> (&'static str, Option<String>) {
+    match status {
+        InvocationStatus::Success => ("success", None),
+        InvocationStatus::Timeout => ("timeout", None),
+        InvocationStatus::Error(t) => ("error", t.clone()),
+        InvocationStatus::Unknown => ("unknown", None),
+    }
+}
+
+/// Memory sizes are whole megabytes in Lambda's logs; print them so.
+fn whole(v: Option<f64>) -> Option<f64> {
+    v.map(f64::round)
+}
+
+pub fn invocation_out(inv: &Invocation) -> InvocationOut {
+    let (status, error_type) = status_parts(&inv.status);
+    InvocationOut {
+        request_id: inv.request_id.clone(),
+        log_group: inv.log_group.clone(),
+        log_stream: inv.log_stream.clone(),
+        start: format_time(inv.start),
+        end: inv.end.map(format_time),
+        arrival: format_time(inv.arrival),
+        duration_ms: inv.duration_ms,
+        init_duration_ms: inv.init_duration_ms,
+        restore_duration_ms: inv.restore_duration_ms,
+        billed_duration_ms: inv.billed_duration_ms,
+        memory_size_mb: whole(inv.memory_size_mb),
+        max_memory_used_mb: whole(inv.max_memory_used_mb),
+        cold: inv.is_cold(),
+        status,
+        error_type,
+        timed_out_after_s: inv.timed_out_after_s,
+        custom_lines: inv
+            .custom_lines
+            .iter()
+            .map(|l| CustomLineOut {
+                timestamp: format_time(l.timestamp),
+                offset_ms: l.timestamp - inv.start,
+                text: l.text.clone(),
+            })
+            .collect(),
+    }
+}
+
+pub fn verdict_out(v: &Verdict) -> VerdictOut {
+    VerdictOut {
+        class: v.class.as_str(),
+        evidence: v
+            .evidence
+            .iter()
+            .map(|e| EvidenceOut {
+                timestamp: e.timestamp.map(format_time),
+                text: e.text.clone(),
+            })
+            .collect(),
+        contributing: v.contributing.iter().map(|c| c.as_str()).collect(),
+        fix: v.fix.clone(),
+    }
+}
+
+pub fn inputs_out(inputs: &InputsSummary) -> InputsOut {
+    InputsOut {
+        files: inputs
+            .files
+            .iter()
+            .map(|f| InputFileOut {
+                file: f.file.clone(),
+                format: f.format.clone(),
+                events: f.events,
+                skipped: f
+                    .skipped
+                    .iter()
+                    .map(|s| SkippedOut {
+                        reason: s.reason.clone(),
+                        count: s.count,
+                        lines: s.lines.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        events_read: inputs.events_read,
+        lines_skipped: inputs.lines_skipped,
+        duplicates_dropped: inputs.duplicates_dropped,
+    }
+}
+
+pub fn scan_doc(result: &ScanResult) -> ScanDoc {
+    ScanDoc {
+        schema_version: SCHEMA_VERSION,
+        scope: scope_out(&result.scope),
+        summary: summary_out(result),
+        failures: result.failures.iter().map(failure_out).collect(),
+        inputs: inputs_out(&result.inputs),
+    }
+}
+
+fn parameters_value(entry: &FlowEntry) -> Option<serde_json::Value> {
+    entry
+        .parameters
+        .as_deref()
+        .and_then(|text| serde_json::from_str(text).ok())
+}
+
+pub fn block_out(block: &TimelineBlock, first: Millis) -> BlockOut {
+    let entry = &block.entry;
+    BlockOut {
+        timestamp: format_time(entry.timestamp),
+        offset_ms: entry.timestamp - first,
+        contact_flow_name: entry.contact_flow_name.clone(),
+        module_type: entry.module_type.clone(),
+        identifier: entry.identifier.clone(),
+        results: entry.results.clone(),
+        parameters: parameters_value(entry),
+        lambda: entry.lambda.as_ref().map(|l| LambdaOut {
+            function: l.function_name.clone(),
+            function_arn: l.function_arn.clone(),
+            time_limit_ms: l.limit_ms(),
+            time_limit_assumed: l.time_limit_ms.is_none(),
+            failed: entry.is_failed_lambda_block(),
+            confidence: block.link.as_ref().map(|k| k.confidence.as_str()),
+            candidates: block.link.as_ref().map(|k| k.candidates),
+            invocations: block
+                .link
+                .iter()
+                .flat_map(|k| k.invocations.iter())
+                .map(invocation_out)
+                .collect(),
+            verdict: block.verdict.as_ref().map(verdict_out),
+        }),
+    }
+}
+
+/// The time offsets of a timeline are counted from its first block.
+pub fn first_timestamp(result: &ExplainResult) -> Millis {
+    result
+        .blocks
+        .first()
+        .map(|b| b.entry.timestamp)
+        .unwrap_or_default()
+}
+
+pub fn explain_doc(result: &ExplainResult) -> ExplainDoc {
+    let first = first_timestamp(result);
+    ExplainDoc {
+        schema_version: SCHEMA_VERSION,
+        contact_id: result.contact_id.clone(),
+        scope: scope_out(&result.scope),
+        blocks: result.blocks.iter().map(|b| block_out(b, first)).collect(),
+        inputs: inputs_out(&result.inputs),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Writers
+// ---------------------------------------------------------------------------
+
+/// Pretty-printed: one document is read by people as often as by `jq`.
+fn write_document<T: Serialize>(out: &mut dyn Write, doc: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, doc)?;
+    writeln!(out)
+}
+
+/// One compact object per line, nothing else.
+fn write_line<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    writeln!(out)
+}
+
+pub fn write_scan_json(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
+    write_document(out, &scan_doc(result))
+}
+
+pub fn write_scan_ndjson(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
+    result
+        .failures
+        .iter()
+        .try_for_each(|f| write_line(out, &failure_out(f)))
+}
+
+pub fn write_explain_json(out: &mut dyn Write, result: &ExplainResult) -> io::Result<()> {
+    write_document(out, &explain_doc(result))
+}
+
+pub fn write_explain_ndjson(out: &mut dyn Write, result: &ExplainResult) -> io::Result<()> {
+    let first = first_timestamp(result);
+    result
+        .blocks
+        .iter()
+        .try_for_each(|b| write_line(out, &block_out(b, first)))
+}

@@ -1,0 +1,179 @@
+//! The output layer: terminal tables, JSON / NDJSON, and the `explain`
+//! timeline.
+//!
+//! Everything here is pure: it takes the result structs of a run and writes
+//! to a `&mut dyn Write`. No terminal detection, no files, no clock, so the
+//! same input always renders the same bytes (the snapshot tests rely on it).
+//!
+//! - `json`: the documented, versioned JSON schema (dedicated output
+//!   structs, so internal model changes never leak into it).
+//! - `summary`: per-function statistics (nearest-rank percentiles).
+//! - `table`: the default `scan` rendering.
+//! - `explain`: the `explain` timeline, with `bar` drawing one invocation
+//!   against its block's limit.
+
+pub mod bar;
+pub mod explain;
+pub mod facts;
+pub mod json;
+pub mod summary;
+pub mod table;
+
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod schema_tests;
+
+use crate::model::{ExplainResult, Millis, ScanResult};
+use chrono::{DateTime, SecondsFormat};
+use std::io::{self, Write};
+
+/// The version of the JSON / NDJSON schema. Bumped only on breaking changes
+/// (a key removed, renamed or retyped); new keys may appear within a version.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The table width used when the caller does not give one: fixed, rather than
+/// the terminal's, so that output (and its tests) is deterministic.
+pub const DEFAULT_WIDTH: u16 = 120;
+
+/// How to render a result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// Human-readable tables and text (the default).
+    Table,
+    /// One JSON document.
+    Json,
+    /// One JSON object per line: a failure (`scan`) or a block (`explain`).
+    Ndjson,
+}
+
+/// Rendering options that only matter for `OutputFormat::Table` (JSON and
+/// NDJSON ignore them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RenderOptions {
+    /// Total table width in columns; `None` means `DEFAULT_WIDTH`.
+    pub width: Option<u16>,
+}
+
+impl RenderOptions {
+    fn width(&self) -> u16 {
+        self.width.unwrap_or(DEFAULT_WIDTH)
+    }
+}
+
+/// Render a `scan` result with the default options.
+pub fn write_scan(
+    out: &mut dyn Write,
+    result: &ScanResult,
+    format: OutputFormat,
+) -> io::Result<()> {
+    write_scan_with(out, result, format, &RenderOptions::default())
+}
+
+/// Render a `scan` result.
+pub fn write_scan_with(
+    out: &mut dyn Write,
+    result: &ScanResult,
+    format: OutputFormat,
+    options: &RenderOptions,
+) -> io::Result<()> {
+    match format {
+        OutputFormat::Table => table::write_scan_table(out, result, options.width()),
+        OutputFormat::Json => json::write_scan_json(out, result),
+        OutputFormat::Ndjson => json::write_scan_ndjson(out, result),
+    }
+}
+
+/// Render an `explain` result with the default options.
+pub fn write_explain(
+    out: &mut dyn Write,
+    result: &ExplainResult,
+    format: OutputFormat,
+) -> io::Result<()> {
+    write_explain_with(out, result, format, &RenderOptions::default())
+}
+
+/// Render an `explain` result. NDJSON writes one line per timeline block.
+pub fn write_explain_with(
+    out: &mut dyn Write,
+    result: &ExplainResult,
+    format: OutputFormat,
+    options: &RenderOptions,
+) -> io::Result<()> {
+    match format {
+        OutputFormat::Table => explain::write_explain_text(out, result, options.width()),
+        OutputFormat::Json => json::write_explain_json(out, result),
+        OutputFormat::Ndjson => json::write_explain_ndjson(out, result),
+    }
+}
+
+/// RFC 3339 UTC with milliseconds (`2026-11-28T10:15:08.100Z`). A value
+/// chrono cannot represent (corrupt input) prints as the raw number rather
+/// than failing the whole report.
+pub fn format_time(ms: Millis) -> String {
+    match DateTime::from_timestamp_millis(ms) {
+        Some(t) => t.to_rfc3339_opts(SecondsFormat::Millis, true),
+        None => format!("{ms} ms since epoch"),
+    }
+}
+
+/// The analysed period, for headers: both bounds, or what is known of them.
+pub fn format_period(start: Option<Millis>, end: Option<Millis>) -> String {
+    match (start, end) {
+        (Some(s), Some(e)) => format!("{} .. {}", format_time(s), format_time(e)),
+        (Some(s), None) => format!("{} .. (end of data)", format_time(s)),
+        (None, Some(e)) => format!("(start of data) .. {}", format_time(e)),
+        (None, None) => "the whole input".to_string(),
+    }
+}
+
+/// Milliseconds as Lambda reports them, rounded to whole ms for reading.
+pub fn format_ms(ms: f64) -> String {
+    format!("{} ms", ms.round() as i64)
+}
+
+/// `format_ms` for an optional value, `?` when unknown.
+pub fn format_opt_ms(ms: Option<f64>) -> String {
+    ms.map(format_ms).unwrap_or_else(|| "?".to_string())
+}
+
+/// English plural for counts in sentences ("1 failure", "3 failures").
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_rfc3339_utc_with_millis() {
+        assert_eq!(format_time(1_795_860_908_100), "2026-11-28T10:15:08.100Z");
+    }
+
+    #[test]
+    fn unrepresentable_time_does_not_fail() {
+        assert!(format_time(i64::MAX).contains("ms since epoch"));
+    }
+
+    #[test]
+    fn narrow_widths_still_render() {
+        let options = RenderOptions { width: Some(60) };
+        let mut out = Vec::new();
+        let scan = fixtures::scan();
+        assert!(write_scan_with(&mut out, &scan, OutputFormat::Table, &options).is_ok());
+        let explain = fixtures::explain();
+        assert!(write_explain_with(&mut out, &explain, OutputFormat::Table, &options).is_ok());
+        assert!(!out.is_empty());
+    }
+
+    #[test]
+    fn period_says_what_is_known() {
+        assert_eq!(format_period(None, None), "the whole input");
+        assert!(format_period(Some(0), None).ends_with("(end of data)"));
+    }
+}
