@@ -142,7 +142,12 @@ mod tests {
     #[test]
     fn instance_names_the_connect_group() {
         let cli = Cli::parse_from([
-            "connect-timeouts", "scan", "--input", "x", "--instance", "acme-prod",
+            "connect-timeouts",
+            "scan",
+            "--input",
+            "x",
+            "--instance",
+            "acme-prod",
         ]);
         let Command::Scan { source, .. } = cli.command else {
             panic!("not scan")
@@ -156,8 +161,14 @@ mod tests {
     #[test]
     fn start_after_end_is_refused() {
         let cli = Cli::parse_from([
-            "connect-timeouts", "scan", "-i", "x", "--start", "2026-11-28T11:00:00Z",
-            "--end", "2026-11-28T10:00:00Z",
+            "connect-timeouts",
+            "scan",
+            "-i",
+            "x",
+            "--start",
+            "2026-11-28T11:00:00Z",
+            "--end",
+            "2026-11-28T10:00:00Z",
         ]);
         let Command::Scan { source, .. } = cli.command else {
             panic!("not scan")

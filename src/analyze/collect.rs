@@ -92,8 +92,14 @@ pub fn collect_connect(
 
 fn keep_entry(state: &mut GroupState, entry: FlowEntry, opts: &Options, contact: Option<&str>) {
     let data = &mut state.data;
-    data.first = Some(data.first.map_or(entry.timestamp, |f| f.min(entry.timestamp)));
-    data.last = Some(data.last.map_or(entry.timestamp, |l| l.max(entry.timestamp)));
+    data.first = Some(
+        data.first
+            .map_or(entry.timestamp, |f| f.min(entry.timestamp)),
+    );
+    data.last = Some(
+        data.last
+            .map_or(entry.timestamp, |l| l.max(entry.timestamp)),
+    );
     let wanted_for_contact = contact.is_some_and(|c| c == entry.contact_id);
     if entry.lambda.is_none() && !wanted_for_contact {
         if super::within(entry.timestamp, opts) {
@@ -135,7 +141,11 @@ fn choose_group(
     opts: &Options,
     files: &[InputFile],
 ) -> Result<GroupState, AnalyzeError> {
-    let inputs: Vec<String> = opts.inputs.iter().map(|p| p.display().to_string()).collect();
+    let inputs: Vec<String> = opts
+        .inputs
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
     if let Some(chosen) = &opts.connect_group {
         return groups.remove(chosen).ok_or_else(|| {
             AnalyzeError::NoConnectGroup(format!(
@@ -166,7 +176,10 @@ fn choose_group(
 }
 
 fn found_groups(files: &[InputFile]) -> String {
-    let groups: BTreeSet<&str> = files.iter().filter_map(|f| f.group_hint.as_deref()).collect();
+    let groups: BTreeSet<&str> = files
+        .iter()
+        .filter_map(|f| f.group_hint.as_deref())
+        .collect();
     if groups.is_empty() {
         String::new()
     } else {
@@ -276,7 +289,11 @@ fn closing_request_id(record: &LambdaRecord) -> Option<&str> {
 fn assemble(mut state: LambdaState) -> Vec<Invocation> {
     for (group, stream, event, id) in std::mem::take(&mut state.tail) {
         if state.started.contains(&id) {
-            state.streams.entry((group, stream)).or_default().push(event);
+            state
+                .streams
+                .entry((group, stream))
+                .or_default()
+                .push(event);
         }
     }
     let mut streams: Vec<_> = state.streams.into_iter().collect();
@@ -303,11 +320,14 @@ struct Skips {
 
 impl Skips {
     fn add(&mut self, reason: String, line: u64) {
-        let entry = self.by_reason.entry(reason.clone()).or_insert(SkippedLines {
-            reason,
-            count: 0,
-            lines: Vec::new(),
-        });
+        let entry = self
+            .by_reason
+            .entry(reason.clone())
+            .or_insert(SkippedLines {
+                reason,
+                count: 0,
+                lines: Vec::new(),
+            });
         entry.count += 1;
         if entry.lines.len() < LINES_KEPT {
             entry.lines.push(line);

@@ -29,9 +29,14 @@ impl Windows {
     pub fn around(blocks: &[&FlowEntry]) -> Self {
         let mut by_function: HashMap<String, Vec<(Millis, Millis)>> = HashMap::new();
         for block in blocks {
-            let Some(lambda) = &block.lambda else { continue };
+            let Some(lambda) = &block.lambda else {
+                continue;
+            };
             let (lo, hi) = window(block.timestamp, lambda.limit_ms());
-            let range = (lo - BEFORE_MS, hi + Millis::from(lambda.limit_ms()) + AFTER_MS);
+            let range = (
+                lo - BEFORE_MS,
+                hi + Millis::from(lambda.limit_ms()) + AFTER_MS,
+            );
             by_function
                 .entry(lambda.function_name.clone())
                 .or_default()
@@ -106,7 +111,10 @@ mod tests {
 
     #[test]
     fn merges_overlaps_and_keeps_gaps() {
-        assert_eq!(merge(vec![(5, 9), (1, 3), (2, 6), (20, 30)]), vec![(1, 9), (20, 30)]);
+        assert_eq!(
+            merge(vec![(5, 9), (1, 3), (2, 6), (20, 30)]),
+            vec![(1, 9), (20, 30)]
+        );
     }
 
     #[test]
