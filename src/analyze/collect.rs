@@ -74,7 +74,9 @@ pub fn collect_connect(
             };
             match parse_flow_entry(ev.message, ev.timestamp, origin) {
                 Ok(entry) => {
-                    let state = groups.entry(group.to_string()).or_default();
+                    let state = groups
+                        .entry(group.to_string())
+                        .or_insert_with(|| GroupState::named(group));
                     keep_entry(state, entry, opts, contact);
                 }
                 Err(e) => skips.add(format!("Connect entry: {e}"), ev.line),
@@ -88,6 +90,14 @@ pub fn collect_connect(
     state.data.lambda_blocks.sort_by_key(|b| b.timestamp);
     state.data.contact_entries.sort_by_key(|b| b.timestamp);
     Ok(state.data)
+}
+
+impl GroupState {
+    fn named(group: &str) -> Self {
+        let mut state = GroupState::default();
+        state.data.group = group.to_string();
+        state
+    }
 }
 
 fn keep_entry(state: &mut GroupState, entry: FlowEntry, opts: &Options, contact: Option<&str>) {

@@ -18,7 +18,8 @@ pub fn fixture(name: &str) -> PathBuf {
 /// leak into a test.
 pub fn bin() -> Command {
     let mut cmd = Command::cargo_bin("connect-timeouts").expect("binary built by cargo");
-    cmd.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
     cmd
 }
 
