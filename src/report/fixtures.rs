@@ -55,30 +55,12 @@ fn lambda_entry(
 
 /// A warm, successful invocation starting at `start`; tests adjust the rest.
 pub fn invocation(function: &str, request_id: &str, start: Millis, duration: f64) -> Invocation {
-    let end = start + duration.ceil() as Millis;
-    Invocation {
-        function: function.to_string(),
-        log_group: format!("/aws/lambda/{function}"),
-        log_stream: "2026/11/28/[$LATEST]0f1e2d3c4b5a69788796a5b4c3d2e1f0".into(),
-        request_id: request_id.to_string(),
-        start,
-        end: Some(end),
-        arrival: start,
-        duration_ms: Some(duration),
-        billed_duration_ms: Some(duration.ceil()),
-        memory_size_mb: Some(512.0),
-        max_memory_used_mb: Some(131.0),
-        init_duration_ms: None,
-        restore_duration_ms: None,
-        init_start: None,
-        initialization_type: None,
-        init_reports: vec![],
-        status: InvocationStatus::Success,
-        timed_out_after_s: None,
-        init_lines: vec![],
-        custom_lines: vec![],
-        platform_lines: vec![],
-    }
+    let mut inv = crate::testkit::invocation(function, request_id, start, duration);
+    inv.end = Some(start + duration.ceil() as Millis);
+    inv.log_stream = "2026/11/28/[$LATEST]0f1e2d3c4b5a69788796a5b4c3d2e1f0".into();
+    inv.max_memory_used_mb = Some(131.0);
+    inv.platform_lines.clear();
+    inv
 }
 
 /// Make `inv` a cold on-demand start whose init took `init_ms`.

@@ -25,7 +25,6 @@ mod fixtures;
 mod schema_tests;
 
 use crate::model::{ExplainResult, Millis, ScanResult};
-use chrono::{DateTime, SecondsFormat};
 use std::io::{self, Write};
 
 /// The version of the JSON / NDJSON schema. Bumped only on breaking changes
@@ -107,15 +106,7 @@ pub fn write_explain_with(
     }
 }
 
-/// RFC 3339 UTC with milliseconds (`2026-11-28T10:15:08.100Z`). A value
-/// chrono cannot represent (corrupt input) prints as the raw number rather
-/// than failing the whole report.
-pub fn format_time(ms: Millis) -> String {
-    match DateTime::from_timestamp_millis(ms) {
-        Some(t) => t.to_rfc3339_opts(SecondsFormat::Millis, true),
-        None => format!("{ms} ms since epoch"),
-    }
-}
+pub use crate::time::format_time;
 
 /// The analysed period, for headers: both bounds, or what is known of them.
 pub fn format_period(start: Option<Millis>, end: Option<Millis>) -> String {
