@@ -1,5 +1,4 @@
-//! Wire the stages together for exported files:
-//! `source -> parse -> link -> classify`.
+//! Wire the stages together: `source -> parse -> link -> classify`.
 //!
 //! Two passes keep memory proportional to the failures, not the input:
 //! 1. the Connect group: keep only Lambda blocks (and, for `explain`, the
@@ -7,26 +6,31 @@
 //! 2. the Lambda groups of the functions that matter: keep only events
 //!    inside the merged windows around those blocks, then rebuild
 //!    invocations per stream.
+//!
+//! The passes read from any `LogSource` (exported files, Logs Insights),
+//! so every source gives the same answer for the same events.
 
-mod collect;
-mod windows;
+mod connect;
+mod lambda;
+
+pub use connect::{ConnectCollector, ConnectData};
+pub use lambda::LambdaCollector;
 
 use crate::classify::classify;
 use crate::link::link_blocks;
 use crate::model::{
-    ExplainResult, Failure, FlowEntry, InputsSummary, Invocation, Millis, ScanResult, Scope,
+    ExplainResult, Failure, FlowEntry, InputsSummary, Invocation, Link, Millis, ScanResult, Scope,
     TimelineBlock,
 };
-use crate::source::files::{discover, InputFile};
+use crate::source::offline::FileSource;
+use crate::source::{LogSource, SourceError};
 use crate::time::format_time;
-use collect::{collect_connect, collect_lambda, ConnectData};
+use crate::windows::Windows;
 use std::path::PathBuf;
-use windows::Windows;
 
 /// What to analyse.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    pub inputs: Vec<PathBuf>,
     /// The Connect flow-log group; `None`: the only one in the input.
     pub connect_group: Option<String>,
     pub start: Option<Millis>,
@@ -39,7 +43,7 @@ pub struct Options {
 #[derive(Debug, thiserror::Error)]
 pub enum AnalyzeError {
     #[error(transparent)]
-    Input(#[from] crate::source::files::InputError),
+    Source(#[from] SourceError),
     #[error("{0}")]
     NoConnectGroup(String),
     #[error("{0}")]
@@ -48,11 +52,23 @@ pub enum AnalyzeError {
     Strict(String),
 }
 
+/// `scan` over exported files.
+pub fn scan_files(inputs: &[PathBuf], opts: &Options) -> Result<ScanResult, AnalyzeError> {
+    scan(&mut FileSource::open(inputs)?, opts)
+}
+
+/// `explain` over exported files.
+pub fn explain_files(
+    inputs: &[PathBuf],
+    opts: &Options,
+    contact_id: &str,
+) -> Result<ExplainResult, AnalyzeError> {
+    explain(&mut FileSource::open(inputs)?, opts, contact_id)
+}
+
 /// `scan`: every failed Lambda block in the period, linked and classified.
-pub fn scan(opts: &Options) -> Result<ScanResult, AnalyzeError> {
-    let files = discover(&opts.inputs)?;
-    let mut inputs = InputsSummary::default();
-    let connect = collect_connect(&files, opts, None, &mut inputs)?;
+pub fn scan(source: &mut dyn LogSource, opts: &Options) -> Result<ScanResult, AnalyzeError> {
+    let connect = read_connect(source, opts, None)?;
     let in_period = |b: &&FlowEntry| within(b.timestamp, opts);
     let focus: Vec<&FlowEntry> = connect
         .lambda_blocks
@@ -60,7 +76,9 @@ pub fn scan(opts: &Options) -> Result<ScanResult, AnalyzeError> {
         .filter(in_period)
         .filter(|b| b.is_failed_lambda_block())
         .collect();
-    let (links, lambda_groups) = link_focus(&files, &connect, &focus, &mut inputs)?;
+    let (links, lambda_groups) = link_focus(source, &connect, &focus)?;
+    let mut inputs = source.inputs();
+    inputs.duplicates_dropped = connect.duplicates;
     check_strict(opts, &inputs)?;
     let failures = focus
         .iter()
@@ -82,16 +100,18 @@ pub fn scan(opts: &Options) -> Result<ScanResult, AnalyzeError> {
 
 /// `explain`: one contact's timeline with its Lambda blocks linked, and
 /// the failed ones classified, exactly as `scan` would.
-pub fn explain(opts: &Options, contact_id: &str) -> Result<ExplainResult, AnalyzeError> {
-    let files = discover(&opts.inputs)?;
-    let mut inputs = InputsSummary::default();
-    let connect = collect_connect(&files, opts, Some(contact_id), &mut inputs)?;
+pub fn explain(
+    source: &mut dyn LogSource,
+    opts: &Options,
+    contact_id: &str,
+) -> Result<ExplainResult, AnalyzeError> {
+    let connect = read_connect(source, opts, Some(contact_id))?;
     if connect.contact_entries.is_empty() {
         return Err(AnalyzeError::ContactNotFound(format!(
-            "contact {contact_id} is not in {} ({}); searched {} file(s)",
+            "contact {contact_id} is not in {} ({}); searched {}",
             connect.group,
             period_text(&connect, opts),
-            inputs.files.len()
+            source.describe()
         )));
     }
     let focus: Vec<&FlowEntry> = connect
@@ -99,31 +119,15 @@ pub fn explain(opts: &Options, contact_id: &str) -> Result<ExplainResult, Analyz
         .iter()
         .filter(|e| e.lambda.is_some())
         .collect();
-    let (links, lambda_groups) = link_focus(&files, &connect, &focus, &mut inputs)?;
+    let (links, lambda_groups) = link_focus(source, &connect, &focus)?;
+    let mut inputs = source.inputs();
+    inputs.duplicates_dropped = connect.duplicates;
     check_strict(opts, &inputs)?;
-    let mut links = focus.iter().zip(links);
+    let mut links = links.into_iter();
     let blocks = connect
         .contact_entries
         .iter()
-        .map(|entry| {
-            if entry.lambda.is_none() {
-                return TimelineBlock {
-                    entry: entry.clone(),
-                    link: None,
-                    verdict: None,
-                };
-            }
-            let link = links.next().map(|(_, l)| l);
-            let verdict = match &link {
-                Some(l) if entry.is_failed_lambda_block() => Some(classify(entry, l)),
-                _ => None,
-            };
-            TimelineBlock {
-                entry: entry.clone(),
-                link,
-                verdict,
-            }
-        })
+        .map(|entry| timeline_block(entry, &mut links))
         .collect();
     Ok(ExplainResult {
         contact_id: contact_id.to_string(),
@@ -133,27 +137,52 @@ pub fn explain(opts: &Options, contact_id: &str) -> Result<ExplainResult, Analyz
     })
 }
 
+fn timeline_block(entry: &FlowEntry, links: &mut impl Iterator<Item = Link>) -> TimelineBlock {
+    let link = entry.lambda.as_ref().and_then(|_| links.next());
+    let verdict = match &link {
+        Some(l) if entry.is_failed_lambda_block() => Some(classify(entry, l)),
+        _ => None,
+    };
+    TimelineBlock {
+        entry: entry.clone(),
+        link,
+        verdict,
+    }
+}
+
+/// Pass 1 from any source.
+fn read_connect(
+    source: &mut dyn LogSource,
+    opts: &Options,
+    contact: Option<&str>,
+) -> Result<ConnectData, AnalyzeError> {
+    let mut collector = ConnectCollector::new(opts, contact);
+    let wanted = |group: &str| connect::is_connect_group(opts, group);
+    source.connect_events(&wanted, &mut |ev| collector.push(ev))?;
+    collector.finish(&source.known_groups(), &source.describe())
+}
+
 /// Read the Lambda events around the focus blocks, rebuild invocations and
 /// link. Every Lambda block near the focus takes part in the assignment
 /// (so a neighbour's invocation is never mistaken for ours); the links of
 /// the focus blocks are returned in focus order.
 fn link_focus(
-    files: &[InputFile],
+    source: &mut dyn LogSource,
     connect: &ConnectData,
     focus: &[&FlowEntry],
-    inputs: &mut InputsSummary,
-) -> Result<(Vec<crate::model::Link>, Vec<String>), AnalyzeError> {
+) -> Result<(Vec<Link>, Vec<String>), AnalyzeError> {
     let windows = Windows::around(focus);
-    let (invocations, groups) = collect_lambda(files, &windows, inputs)?;
+    let mut collector = LambdaCollector::new(&windows);
+    if !windows.is_empty() {
+        source.lambda_events(&windows, &mut |function, ev| collector.push(function, ev))?;
+    }
+    let (invocations, groups) = collector.finish();
     let mut blocks: Vec<&FlowEntry> = focus.to_vec();
-    let neighbours = connect
-        .lambda_blocks
-        .iter()
-        .filter(|b| windows.touches(b) && !focus.iter().any(|f| std::ptr::eq(*f, *b)));
-    let neighbours: Vec<&FlowEntry> = neighbours
-        .filter(|b| !focus.iter().any(|f| f.dedup_key() == b.dedup_key()))
-        .collect();
-    blocks.extend(neighbours);
+    blocks.extend(
+        connect.lambda_blocks.iter().filter(|b| {
+            windows.touches(b) && !focus.iter().any(|f| f.dedup_key() == b.dedup_key())
+        }),
+    );
     let mut links = link_blocks(&blocks, &invocations, &|function| {
         group_for(&invocations, function)
     });

@@ -120,7 +120,6 @@ impl SourceArgs {
             (None, None) => None,
         };
         Ok(Options {
-            inputs: self.input.clone(),
             connect_group,
             start: self.start,
             end: self.end,

@@ -16,6 +16,7 @@ pub mod parse;
 pub mod report;
 pub mod source;
 pub mod time;
+pub mod windows;
 
 #[cfg(test)]
 pub(crate) mod testkit;

@@ -5,6 +5,7 @@ use connect_timeouts::analyze::{self, AnalyzeError};
 use connect_timeouts::cli::{Cli, Command, OutputArgs};
 use connect_timeouts::model::InputsSummary;
 use connect_timeouts::report::{write_explain, write_scan};
+use connect_timeouts::source::SourceError;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -13,6 +14,11 @@ mod exit {
     pub const FINDINGS: u8 = 1;
     pub const USAGE: u8 = 2;
     pub const INPUT: u8 = 3;
+    /// As the AWS CLI: credentials or configuration.
+    pub const AWS_CONFIG: u8 = 253;
+    /// As the AWS CLI: an AWS service error.
+    pub const AWS_SERVICE: u8 = 254;
+    pub const INTERRUPTED: u8 = 130;
 }
 
 fn main() -> ExitCode {
@@ -24,9 +30,9 @@ fn main() -> ExitCode {
             eprintln!("error: {msg}");
             ExitCode::from(exit::USAGE)
         }
-        Err(Failure::Input(msg)) => {
+        Err(Failure::Other(code, msg)) => {
             eprintln!("error: {msg}");
-            ExitCode::from(exit::INPUT)
+            ExitCode::from(code)
         }
     }
 }
@@ -35,12 +41,19 @@ enum Failure {
     /// stdout was closed (`| head`): not an error.
     BrokenPipe,
     Usage(String),
-    Input(String),
+    /// An exit code and the message that explains it.
+    Other(u8, String),
 }
 
 impl From<AnalyzeError> for Failure {
     fn from(e: AnalyzeError) -> Self {
-        Failure::Input(e.to_string())
+        let code = match &e {
+            AnalyzeError::Source(SourceError::Config(_)) => exit::AWS_CONFIG,
+            AnalyzeError::Source(SourceError::Service(_)) => exit::AWS_SERVICE,
+            AnalyzeError::Source(SourceError::Interrupted) => exit::INTERRUPTED,
+            _ => exit::INPUT,
+        };
+        Failure::Other(code, e.to_string())
     }
 }
 
@@ -49,7 +62,7 @@ impl From<io::Error> for Failure {
         if e.kind() == io::ErrorKind::BrokenPipe {
             Failure::BrokenPipe
         } else {
-            Failure::Input(format!("writing the output: {e}"))
+            Failure::Other(exit::INPUT, format!("writing the output: {e}"))
         }
     }
 }
@@ -62,7 +75,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             fail_on_findings,
         } => {
             let opts = source.options().map_err(Failure::Usage)?;
-            let result = analyze::scan(&opts)?;
+            let result = analyze::scan_files(&source.input, &opts)?;
             report_inputs(&result.inputs, &output);
             let mut out = io::stdout().lock();
             write_scan(&mut out, &result, output.output.into())?;
@@ -80,7 +93,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             output,
         } => {
             let opts = source.options().map_err(Failure::Usage)?;
-            let result = analyze::explain(&opts, contact_id.trim())?;
+            let result = analyze::explain_files(&source.input, &opts, contact_id.trim())?;
             report_inputs(&result.inputs, &output);
             let mut out = io::stdout().lock();
             write_explain(&mut out, &result, output.output.into())?;

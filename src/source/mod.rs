@@ -1,3 +1,72 @@
-//! Where events come from. Offline: exported files.
+//! Where events come from. Every source feeds the same two passes of the
+//! analysis (see `analyze`): first the Connect flow-log group, then the
+//! Lambda groups around the blocks that matter.
 
 pub mod files;
+pub mod offline;
+
+use crate::model::{InputsSummary, Millis};
+use crate::windows::Windows;
+
+/// One log event, borrowed from the source's buffers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Event<'a> {
+    pub group: &'a str,
+    pub stream: &'a str,
+    pub timestamp: Millis,
+    pub message: &'a str,
+    /// Where it came from, for messages: a file (offline) or a query.
+    pub file: &'a str,
+    pub line: u64,
+}
+
+/// What a sink says of an event: `Err(reason)` when the line cannot be
+/// used, so the source counts it against its file and line.
+pub type Accepted = Result<(), String>;
+
+/// Errors that end a run, by what the user must do about them.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    /// A path, file or its content (exit 3).
+    #[error(transparent)]
+    Input(#[from] files::InputError),
+    /// Credentials or configuration (exit 253, as the AWS CLI).
+    #[error("{0}")]
+    Config(String),
+    /// An AWS service error (exit 254, as the AWS CLI).
+    #[error("{0}")]
+    Service(String),
+    /// Interrupted by the user (exit 130).
+    #[error("interrupted")]
+    Interrupted,
+}
+
+/// A source of log events for the two passes.
+pub trait LogSource {
+    /// Pass 1: the events of every group `wanted` accepts (Connect flow
+    /// logs). A source may deliver events of other groups too; the sink
+    /// filters.
+    fn connect_events(
+        &mut self,
+        wanted: &dyn Fn(&str) -> bool,
+        sink: &mut dyn FnMut(&Event<'_>) -> Accepted,
+    ) -> Result<(), SourceError>;
+
+    /// Pass 2: the events of each function in `windows`, at least those
+    /// inside its windows (more is fine: the sink filters), with the
+    /// function they belong to.
+    fn lambda_events(
+        &mut self,
+        windows: &Windows,
+        sink: &mut dyn FnMut(&str, &Event<'_>),
+    ) -> Result<(), SourceError>;
+
+    /// The log groups the source knows of, for error messages.
+    fn known_groups(&self) -> Vec<String>;
+
+    /// What was read, for the report.
+    fn inputs(&self) -> InputsSummary;
+
+    /// A short description for messages ("fixtures/demo", "account 1234").
+    fn describe(&self) -> String;
+}

@@ -55,6 +55,11 @@ impl Windows {
         names
     }
 
+    /// No window at all: nothing to read in pass 2.
+    pub fn is_empty(&self) -> bool {
+        self.by_function.is_empty()
+    }
+
     pub fn wants_function(&self, function: &str) -> bool {
         self.by_function.contains_key(function)
     }

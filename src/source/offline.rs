@@ -1,0 +1,213 @@
+//! Exported files as a `LogSource`: which files each pass reads, and the
+//! count of every line that could not be used.
+
+use super::files::{discover, read_file, InputFile, RawEvent};
+use super::{Accepted, Event, LogSource, SourceError};
+use crate::model::{InputFileSummary, InputsSummary, SkippedLines};
+use crate::windows::Windows;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+const CONNECT_PREFIX: &str = "/aws/connect/";
+const LAMBDA_PREFIX: &str = "/aws/lambda/";
+
+/// Line numbers kept per skip reason (the count is always complete).
+const LINES_KEPT: usize = 100;
+
+/// The function a Lambda log group belongs to: `/aws/lambda/<name>`, or the
+/// group's last path component for a custom `LoggingConfig.LogGroup`.
+pub fn function_of(group: &str) -> &str {
+    match group.strip_prefix(LAMBDA_PREFIX) {
+        Some(name) => name,
+        None => group.rsplit('/').next().unwrap_or(group),
+    }
+}
+
+/// `--input` paths, discovered once, read once per pass that needs them.
+pub struct FileSource {
+    inputs: Vec<PathBuf>,
+    files: Vec<InputFile>,
+    summaries: Vec<InputFileSummary>,
+}
+
+impl FileSource {
+    pub fn open(inputs: &[PathBuf]) -> Result<Self, SourceError> {
+        Ok(FileSource {
+            inputs: inputs.to_vec(),
+            files: discover(inputs)?,
+            summaries: Vec::new(),
+        })
+    }
+
+    /// Keep a file's summary once (a file without a group hint is read by
+    /// both passes; its events count once).
+    fn record(&mut self, mut summary: InputFileSummary, skips: Skips) {
+        if let Some(known) = self.summaries.iter_mut().find(|f| f.file == summary.file) {
+            merge_skips(&mut known.skipped, skips);
+            return;
+        }
+        merge_skips(&mut summary.skipped, skips);
+        self.summaries.push(summary);
+    }
+}
+
+impl LogSource for FileSource {
+    fn connect_events(
+        &mut self,
+        wanted: &dyn Fn(&str) -> bool,
+        sink: &mut dyn FnMut(&Event<'_>) -> Accepted,
+    ) -> Result<(), SourceError> {
+        let files = self.files.clone();
+        for file in &files {
+            if !file.group_hint.as_deref().is_none_or(wanted) {
+                continue;
+            }
+            let mut skips = Skips::default();
+            let summary = read_file(file, &mut |ev: RawEvent<'_>| {
+                let Some(group) = ev.group.or(file.group_hint.as_deref()) else {
+                    return;
+                };
+                if !wanted(group) {
+                    return;
+                }
+                let event = event(group, &ev, &file.display);
+                if let Err(reason) = sink(&event) {
+                    skips.add(reason, ev.line);
+                }
+            })?;
+            self.record(summary, skips);
+        }
+        Ok(())
+    }
+
+    fn lambda_events(
+        &mut self,
+        windows: &Windows,
+        sink: &mut dyn FnMut(&str, &Event<'_>),
+    ) -> Result<(), SourceError> {
+        let files = self.files.clone();
+        for file in &files {
+            let needed = match file.group_hint.as_deref() {
+                Some(g) => !g.starts_with(CONNECT_PREFIX) && windows.wants_function(function_of(g)),
+                None => !windows.is_empty(),
+            };
+            if !needed {
+                continue;
+            }
+            let summary = read_file(file, &mut |ev: RawEvent<'_>| {
+                let Some(group) = ev.group.or(file.group_hint.as_deref()) else {
+                    return;
+                };
+                let function = function_of(group);
+                if !group.starts_with(CONNECT_PREFIX) && windows.wants_function(function) {
+                    sink(function, &event(group, &ev, &file.display));
+                }
+            })?;
+            self.record(summary, Skips::default());
+        }
+        Ok(())
+    }
+
+    fn known_groups(&self) -> Vec<String> {
+        let groups: BTreeSet<&str> = self
+            .files
+            .iter()
+            .filter_map(|f| f.group_hint.as_deref())
+            .collect();
+        groups.into_iter().map(str::to_string).collect()
+    }
+
+    fn inputs(&self) -> InputsSummary {
+        let mut out = InputsSummary::default();
+        for file in &self.files {
+            let summary = self
+                .summaries
+                .iter()
+                .find(|s| s.file == file.display)
+                .cloned()
+                .unwrap_or_else(|| unread(file));
+            out.events_read += summary.events;
+            out.lines_skipped += summary.skipped.iter().map(|s| s.count).sum::<u64>();
+            out.files.push(summary);
+        }
+        out
+    }
+
+    fn describe(&self) -> String {
+        let paths: Vec<String> = self
+            .inputs
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        format!("{} ({} file(s))", paths.join(", "), self.files.len())
+    }
+}
+
+fn event<'a>(group: &'a str, ev: &RawEvent<'a>, file: &'a str) -> Event<'a> {
+    Event {
+        group,
+        stream: ev.stream,
+        timestamp: ev.timestamp,
+        message: ev.message,
+        file,
+        line: ev.line,
+    }
+}
+
+/// Lines the file reader accepted as events but the analysis could not use
+/// (a Connect line that is not a flow-log entry), by reason.
+#[derive(Default)]
+struct Skips {
+    by_reason: BTreeMap<String, SkippedLines>,
+}
+
+impl Skips {
+    fn add(&mut self, reason: String, line: u64) {
+        let entry = self
+            .by_reason
+            .entry(reason.clone())
+            .or_insert(SkippedLines {
+                reason,
+                count: 0,
+                lines: Vec::new(),
+            });
+        entry.count += 1;
+        if entry.lines.len() < LINES_KEPT {
+            entry.lines.push(line);
+        }
+    }
+}
+
+fn merge_skips(into: &mut Vec<SkippedLines>, skips: Skips) {
+    for skip in skips.by_reason.into_values() {
+        match into.iter_mut().find(|s| s.reason == skip.reason) {
+            Some(known) => {
+                known.count += skip.count;
+                let room = LINES_KEPT.saturating_sub(known.lines.len());
+                known.lines.extend(skip.lines.into_iter().take(room));
+            }
+            None => into.push(skip),
+        }
+    }
+}
+
+fn unread(file: &InputFile) -> InputFileSummary {
+    InputFileSummary {
+        file: file.display.clone(),
+        format: "unread (not needed: no block of interest in its windows)".into(),
+        events: 0,
+        skipped: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn function_names_from_groups() {
+        assert_eq!(function_of("/aws/lambda/crm-lookup"), "crm-lookup");
+        assert_eq!(function_of("/custom/logs/crm-lookup"), "crm-lookup");
+        assert_eq!(function_of("crm"), "crm");
+    }
+}
