@@ -419,6 +419,7 @@ class Scenario:
         elif isinstance(duration, int):
             duration = duration + r.randint(0, 99) / 100
         end = start + math.ceil(duration)
+        assert all(off < duration for off, *_ in lines), (fn.name, duration, lines)
         if status == "handled":
             err = {"errorType": "Error", "errorMessage": "ticket API returned 502 Bad Gateway",
                    "stack": ["Error: ticket API returned 502 Bad Gateway",
@@ -427,6 +428,8 @@ class Scenario:
             self.app_line(fn, s, end - 1, rid, "Invoke Error \t" + compact(err), "ERROR", "log")
 
         billed = math.ceil(duration)
+        if cold and not init_timeout and (new or not text):
+            billed = math.ceil(duration + init_ms)  # init is billed since Aug 2025
         if status == "timeout":
             billed = fn.timeout_s * 1000
         if text:
@@ -505,9 +508,9 @@ class Scenario:
                 if not self.is_reserved(fn, t - 500, t + 3000):
                     break
             cid = self.uuid() if contact_id else None
-            self.invoke(fn, t, init=self.rng.randint(300, 900),
-                        duration=self.rng.randint(40, 300),
-                        lines=ok_lines(fn, cid, self.rng, 200))
+            d = self.rng.randint(60, 300)
+            self.invoke(fn, t, init=self.rng.randint(300, 900), duration=d,
+                        lines=ok_lines(fn, cid, self.rng, d))
 
     # -- expectations -----------------------------------------------------------
     def fail(self, contact, block_name, fn_name, cls, T, limit, invs, contributing=(),
@@ -762,11 +765,11 @@ def scenario_demo():
     c = start(10, 9, 40)
     sc.reserve(ticket, c.t, 8000)
     sc.prewarm(ticket, c.t, n=2)
+    post = [call_line(ticket, 12, r)]
     fail_block(sc, c, ticket, 8000, "function_error", [
-        dict(fn=ticket, duration=r.randint(300, 450), status="handled",
-             lines=[call_line(ticket, 12, r)]),
-        dict(fn=ticket, duration=r.randint(300, 450), status="handled",
-             lines=[call_line(ticket, 12, r)])], end="disconnect")
+        dict(fn=ticket, duration=r.randint(300, 450), status="handled", lines=post),
+        dict(fn=ticket, duration=r.randint(300, 450), status="handled", lines=post,
+             retry=True)], end="disconnect")
 
     # init timeout, JSON format
     c = start(10, 12, 20)
@@ -916,8 +919,8 @@ def scenario_misconfigured(name, era):
         fn=fn, duration=0, status="timeout", lines=stall_lines(fn, c.id, r))],
         contributing=["downstream_stall"])
     success_contact(sc, flow, fn, 10, 16, 20)
-    sc.invoke(fn, at(10, 18, 2, 450), duration=r.randint(80, 200),
-              lines=ok_lines(fn, None, r, 150))
+    d = r.randint(80, 200)
+    sc.invoke(fn, at(10, 18, 2, 450), duration=d, lines=ok_lines(fn, None, r, d))
     if era == "old":
         sc.write(sc.connect_group, "flow-logs.ndjson", "ndjson", with_group=True)
         sc.write(fn.group, "events.ndjson", "ndjson")
@@ -935,10 +938,11 @@ def scenario_function_error():
     sc.invoke(fn, at(9, 58, 12, 300), init=480, duration=95, lines=ok_lines(fn, None, r, 95))
     c = begin(sc, flow, 10, 5, 0)
 
+    crash_lines = [call_line(fn, 9, r),
+                   line(40, "orders API returned malformed JSON, exiting", "ERROR")]
+
     def crash(**kw):
-        return dict(fn=fn, duration=r.randint(250, 450), status="crash",
-                    lines=[call_line(fn, 9, r),
-                           line(40, "orders API returned malformed JSON, exiting", "ERROR")],
+        return dict(fn=fn, duration=r.randint(250, 450), status="crash", lines=crash_lines,
                     **kw)
     # the first attempt is a cold start, but it is an error, not a cold start;
     # Connect retries twice in the same (re-initialised) environment
@@ -1012,8 +1016,8 @@ def scenario_access_denied():
                results=f"Status Code: 403; Error Code: AccessDeniedException; "
                        f"RequestId: {sc.uuid()}", wait_ms=r.randint(40, 120),
                end="disconnect")
-    sc.invoke(fn, at(10, 3, 0, 120), duration=r.randint(100, 300),
-              lines=ok_lines(fn, None, r, 200))
+    d = r.randint(100, 300)
+    sc.invoke(fn, at(10, 3, 0, 120), duration=d, lines=ok_lines(fn, None, r, d))
     sc.write(sc.connect_group, "flow-logs.json", "fle")
     sc.write(fn.group, "events.json", "fle")
     return sc
