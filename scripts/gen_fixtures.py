@@ -1201,7 +1201,179 @@ SCENARIOS = [
 ]
 
 
+# ---------------------------------------------------------------------------
+# --check: re-read the written files and test expected.json against them
+# ---------------------------------------------------------------------------
+
+def read_export(path: Path):
+    """Events of one exported file as (ts, stream, message); bad lines skipped."""
+    data = path.read_bytes()
+    out = []
+    try:
+        txt = data.decode("utf-8")
+    except UnicodeDecodeError:
+        txt = None
+    if txt is not None and txt.lstrip().startswith("{") and "\n    " in txt:
+        dec, i = json.JSONDecoder(), 0
+        while True:
+            while i < len(txt) and txt[i].isspace():
+                i += 1
+            if i >= len(txt):
+                return out
+            doc, i = dec.raw_decode(txt, i)
+            for e in doc.get("events", []):
+                out.append((e["timestamp"], e["logStreamName"], e["message"]))
+            for row in doc.get("results", []):
+                f = {c["field"]: c["value"] for c in row}
+                d = datetime.strptime(f["@timestamp"], "%Y-%m-%d %H:%M:%S.%f")
+                ts = int(d.replace(tzinfo=timezone.utc).timestamp() * 1000)
+                out.append((ts, f["@logStream"], f["@message"]))
+    for raw in data.split(b"\n"):
+        try:
+            d = json.loads(raw.decode("utf-8"))
+            out.append((d["timestamp"], d["logStream"], d["message"]))
+        except (ValueError, KeyError, TypeError):
+            pass
+    return out
+
+
+def parse_invocations(events):
+    """Invocations of one Lambda group from its text or JSON lines."""
+    invs, by_stream = {}, {}
+    for ts, stream, msg in sorted(events, key=lambda e: e[0]):
+        st = by_stream.setdefault(stream, {"init_at": None, "init_timeout": False})
+        rec = None
+        if msg.startswith("{"):
+            rec = json.loads(msg)
+        if msg.startswith("INIT_START") or (rec and rec.get("type") == "platform.initStart"):
+            st["init_at"] = ts
+        elif "Status: timeout" in msg and msg.startswith("INIT_REPORT") or (
+                rec and rec.get("type") == "platform.initReport"
+                and rec["record"].get("status") == "timeout"):
+            st["init_timeout"] = True
+        elif msg.startswith("START ") or (rec and rec.get("type") == "platform.start"):
+            rid = msg.split()[2] if not rec else rec["record"]["requestId"]
+            invs[rid] = {"stream": stream, "start": ts,
+                         "arrival": st["init_at"] if st["init_at"] is not None else ts,
+                         "cold": st["init_at"] is not None, "init_timeout": st["init_timeout"],
+                         "lines": [], "status": "success", "init": 0.0}
+            st["init_at"], st["init_timeout"], st["rid"] = None, False, rid
+        elif msg.startswith("REPORT ") or (rec and rec.get("type") == "platform.report"):
+            if rec:
+                r = rec["record"]
+                inv = invs[r["requestId"]]
+                inv["duration"] = r["metrics"]["durationMs"]
+                inv["init"] = r["metrics"].get("initDurationMs", 0.0)
+                if r["status"] != "success":
+                    inv["status"] = r["status"]
+            else:
+                f = dict(p.split(": ", 1) for p in msg.strip("\t\n").split("\t"))
+                inv = invs[f["REPORT RequestId"]]
+                inv["duration"] = float(f["Duration"].split()[0])
+                inv["init"] = float(f.get("Init Duration", "0 ms").split()[0])
+                if "Status" in f:
+                    inv["status"] = f["Status"]
+            inv["end"] = ts
+        elif rec and rec.get("type", "").startswith("platform."):
+            pass
+        elif "Task timed out after" in msg:
+            invs[by_stream[stream]["rid"]]["status"] = "timeout"
+        elif "Invoke Error" in msg or "Runtime exited" in msg:
+            invs[by_stream[stream]["rid"]]["status"] = "error"
+        elif not msg.startswith("END ") and "rid" in st:
+            invs[st["rid"]]["lines"].append((ts, msg))
+    return invs
+
+
+def check():
+    """Independent re-derivation of the truth from the files; raises on mismatch."""
+    for sdir in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
+        exp = json.loads((sdir / "expected.json").read_text())
+        groups = {}
+        for f in sdir.rglob("*"):
+            if f.is_file() and f.name != "expected.json":
+                g = "/" + str(f.parent.relative_to(sdir))
+                groups.setdefault(g, []).extend(read_export(f))
+        entries, seen, dups = [], set(), 0
+        for ts, _, msg in groups.get(exp["connect_group"], []):
+            e = json.loads(msg)
+            key = (e["ContactId"], e["Identifier"], e["Timestamp"], e["ContactFlowModuleType"])
+            if key in seen:
+                dups += 1
+                continue
+            seen.add(key)
+            entries.append(e)
+        assert dups == exp["duplicates"], (sdir.name, dups)
+        lam = [e for e in entries if e["ContactFlowModuleType"] == "InvokeExternalResource"]
+        assert sum("ExternalResults" in e for e in lam) == exp["successful_lambda_blocks"]
+        failed = [e for e in lam if "Results" in e]
+        assert len(failed) == len(exp["failures"]), sdir.name
+        contacts = {}
+        for e in entries:
+            contacts.setdefault(e["ContactId"], []).append(e)
+        for cid, es in contacts.items():
+            assert 10 <= len(es) <= 25, (sdir.name, cid, len(es))
+        for f in exp["failures"]:
+            es = sorted(contacts[f["contact_id"]], key=lambda e: e["Timestamp"])
+            k = next(i for i, e in enumerate(es) if e["Identifier"] == f["block_identifier"]
+                     and e["ContactFlowModuleType"] == "InvokeExternalResource" and "Results" in e)
+            e = es[k]
+            assert "ExternalResults" not in e
+            ms = lambda s: int(datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp() * 1000)
+            T, L = ms(e["Timestamp"]), int(e["Parameters"]["TimeLimit"])
+            nxt = ms(es[k + 1]["Timestamp"]) - T
+            assert 3000 <= L <= 8000 and 10 <= nxt <= L + 60, (sdir.name, nxt)
+            fn = f["function"]
+            invs = parse_invocations(groups.get(f"/aws/lambda/{fn}", []))
+            cands = [r for r, i in invs.items() if T - L - 2000 <= i["arrival"] <= T + L + 2000]
+            assert len(cands) == f["candidates"], (sdir.name, fn, cands)
+            assert set(f["request_ids"]) <= set(cands)
+            cls = f["class"]
+            if not f["request_ids"]:
+                assert cls in ("access_denied", "throttled", "unlinked"), cls
+                assert cls != "access_denied" or "AccessDeniedException" in e["Results"]
+                assert cls != "throttled" or "TooManyRequestsException" in e["Results"]
+                assert cls == "access_denied" or not cands
+                continue
+            i = invs[f["request_ids"][0]]
+            arr = i["arrival"] - T
+            assert 20 <= arr <= 80, (sdir.name, arr)
+            I, D = i["init"], i["duration"]
+            custom = [ts for ts, _ in i["lines"]]
+            limit_end = min(i["end"], i["arrival"] + L)
+            gap = limit_end - (max(custom) if custom else i["start"])
+            stall = (not i["cold"]) and gap >= 1000 and gap >= (limit_end - i["arrival"]) / 2
+            if cls == "init_timeout":
+                assert i["init_timeout"] and i["status"] == "timeout"
+            elif cls == "misconfigured_timeout":
+                assert i["status"] == "timeout" and D < L - 500 and stall
+            elif cls == "function_error":
+                assert all(invs[r]["status"] == "error" for r in f["request_ids"])
+                assert all(invs[r]["end"] < T + L for r in f["request_ids"])
+            elif cls == "cold_start":
+                assert i["cold"] and 1500 <= I <= 4000 and I + D > L and D <= L
+                assert i["status"] == "success"
+            elif cls == "downstream_stall":
+                assert stall and i["end"] - i["arrival"] > L, sdir.name
+            elif cls == "slow":
+                assert not i["cold"] and I + D > L and i["status"] == "success"
+                pts = [i["start"]] + custom
+                assert max(b - a for a, b in zip(pts, pts[1:])) < 1000
+            elif cls == "unexplained":
+                assert i["status"] == "success" and I + D < L - 1000
+            assert ("downstream_stall" in f["contributing"]) == (
+                stall and cls != "downstream_stall"), (sdir.name, cls)
+            conf = ("exact" if any(f["contact_id"] in m for _, m in i["lines"])
+                    else "window" if len(cands) == 1 else "ambiguous")
+            assert conf == f["confidence"], (sdir.name, conf)
+        print(f"check {sdir.name}: ok ({len(exp['failures'])} failures)")
+
+
 def main():
+    import sys
+    if sys.argv[1:] == ["--check"]:
+        check()
+        return
     if FIXTURES.exists():
         shutil.rmtree(FIXTURES)
     for build in SCENARIOS:
