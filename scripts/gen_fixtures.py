@@ -512,6 +512,22 @@ class Scenario:
             self.invoke(fn, t, init=self.rng.randint(300, 900), duration=d,
                         lines=ok_lines(fn, cid, self.rng, d))
 
+    def background(self, fn, n=2):
+        """n unrelated invocations minutes away from the scenario's failures
+        (other callers of the function), so the group is not just the failure."""
+        T = self.failures[0]["T"]
+        for _ in range(n):
+            for _try in range(100):
+                t = T + self.rng.choice([-1, 1]) * self.rng.randint(150_000, 600_000)
+                if all(abs(t - f["T"]) > f["L"] + 30_000 for f in self.failures):
+                    break
+            d = self.rng.randint(60, 400)
+            cid = self.uuid() if fn.logs_contact_id else None
+            kw = {}
+            if not any(e.free(t, t + d + 50) for e in fn.envs):
+                kw["init"] = self.rng.randint(300, 900)
+            self.invoke(fn, t, duration=d, lines=ok_lines(fn, cid, self.rng, d), **kw)
+
     # -- expectations -----------------------------------------------------------
     def fail(self, contact, block_name, fn_name, cls, T, limit, invs, contributing=(),
              results=GENERIC_ERROR):
@@ -884,6 +900,7 @@ def scenario_cold_start():
         init_lines=[line(25, "warming connection pool (5 connections)")],
         lines=steady_lines(fn, c.id, r, 1400))])
     success_contact(sc, flow, fn, 10, 16, 40)
+    sc.background(fn)
     sc.write(sc.connect_group, "flow-logs.ndjson", "ndjson")
     sc.write(fn.group, "events.json", "fle")
     return sc
@@ -899,6 +916,7 @@ def scenario_init_timeout():
         fn=fn, duration=0, init_timeout=True,
         init_lines=[line(30, "fetching secrets from Secrets Manager")])])
     success_contact(sc, flow, fn, 10, 13, 30)
+    sc.background(fn)
     sc.write(sc.connect_group, "flow-logs.json", "fle")
     sc.write(fn.group, "events.ndjson", "ndjson")
     return sc
@@ -921,6 +939,7 @@ def scenario_misconfigured(name, era):
     success_contact(sc, flow, fn, 10, 16, 20)
     d = r.randint(80, 200)
     sc.invoke(fn, at(10, 18, 2, 450), duration=d, lines=ok_lines(fn, None, r, d))
+    sc.background(fn, n=1)
     if era == "old":
         sc.write(sc.connect_group, "flow-logs.ndjson", "ndjson", with_group=True)
         sc.write(fn.group, "events.ndjson", "ndjson")
@@ -949,6 +968,7 @@ def scenario_function_error():
     fail_block(sc, c, fn, 5000, "function_error",
                [crash(init=1900), crash(retry=True), crash(retry=True)])
     success_contact(sc, flow, fn, 10, 7, 45)
+    sc.background(fn)
     sc.write(sc.connect_group, "flow-logs.json", "query")
     sc.write(fn.group, "events.json", "fle")
     return sc
@@ -966,6 +986,7 @@ def scenario_downstream_stall():
     fail_block(sc, c, fn, 8000, "downstream_stall", [dict(
         fn=fn, duration=11800 + r.randint(0, 600), lines=stall_lines(fn, c.id, r))])
     success_contact(sc, flow, fn, 10, 31, 10)
+    sc.background(fn)
     sc.write(sc.connect_group, "flow-logs.json", "fle")
     sc.write(fn.group, "events.ndjson", "ndjson")
     return sc
@@ -981,6 +1002,7 @@ def scenario_slow():
     fail_block(sc, c, fn, 3000, "slow", [dict(
         fn=fn, duration=3900, lines=steady_lines(fn, c.id, r, 3900))])
     success_contact(sc, flow, fn, 11, 1, 5)
+    sc.background(fn)
     sc.write(sc.connect_group, "flow-logs.ndjson", "ndjson")
     sc.write(fn.group, "query-results.json", "query")
     return sc
@@ -998,6 +1020,7 @@ def scenario_throttled():
                        f"TooManyRequestsException; Request ID: {sc.uuid()})",
                wait_ms=r.randint(700, 1400))
     success_contact(sc, flow, fn, 10, 42, 30)
+    sc.background(fn)
     sc.write(sc.connect_group, "flow-logs.json", "query")
     sc.write(fn.group, "events.ndjson", "ndjson")
     return sc
@@ -1018,6 +1041,7 @@ def scenario_access_denied():
                end="disconnect")
     d = r.randint(100, 300)
     sc.invoke(fn, at(10, 3, 0, 120), duration=d, lines=ok_lines(fn, None, r, d))
+    sc.background(fn)
     sc.write(sc.connect_group, "flow-logs.json", "fle")
     sc.write(fn.group, "events.json", "fle")
     return sc
@@ -1052,6 +1076,7 @@ def scenario_unexplained():
         fn=fn, duration=180, lines=[call_line(fn, 6, r), line(
             170, 'returning {"language":"es","queues":["es-billing","es-general"]}')])])
     success_contact(sc, flow, fn, 10, 22, 10)
+    sc.background(fn)
     sc.write(sc.connect_group, "flow-logs.json", "fle")
     sc.write(fn.group, "query-results.json", "query")
     return sc
@@ -1077,6 +1102,7 @@ def scenario_burst():
     for c in (c1, c2):
         c.error_branch()
     success_contact(sc, flow, fn, 10, 46, 30)
+    sc.background(fn)
     sc.write(sc.connect_group, "flow-logs.ndjson", "ndjson")
     sc.write(fn.group, "events.json", "fle")
     return sc
@@ -1099,6 +1125,7 @@ def scenario_exact_link():
         fn=fn, duration=12100 + r.randint(0, 500), lines=stall_lines(fn, c.id, r))],
         arrive_delay=78)
     success_contact(sc, flow, fn, 10, 51, 30)
+    sc.background(fn)
     sc.write(sc.connect_group, "flow-logs.json", "fle")
     sc.write(fn.group, "events.ndjson", "ndjson")
     return sc
@@ -1120,6 +1147,7 @@ def scenario_query_results():
         init_lines=[line(25, "warming connection pool (5 connections)")],
         lines=steady_lines(fn, c.id, r, 1200))])
     success_contact(sc, flow, fn, 10, 7, 0)
+    sc.background(fn)
     sc.write(sc.connect_group, "query-results.json", "query")
     sc.write(fn.group, "query-results.json", "query")
     return sc
@@ -1135,6 +1163,7 @@ def scenario_bad_input():
     fail_block(sc, c, fn, 8000, "downstream_stall", [dict(
         fn=fn, duration=12200, lines=stall_lines(fn, c.id, r))])
     success_contact(sc, flow, fn, 10, 11, 0)
+    sc.background(fn)
     sc.write(sc.connect_group, "flow-logs.ndjson", "ndjson")
     # the Lambda NDJSON file with broken lines spliced in
     good = [json.dumps({"timestamp": ts, "logStream": s, "message": m}) + "\n"
@@ -1142,10 +1171,11 @@ def scenario_bad_input():
     bad = [
         b'{"timestamp": 1795860000000, "logStream": "2026/11/28/[$LATEST]0a1b", "mess',
         b'{"timestamp": 1795860000100, "logStream": "2026/11/28/[$LATEST]0a1b", '
-        b'"message": "caf\xe9 \xff\xfe not utf-8\n"}',
+        b'"message": "caf\xe9 \xff\xfe not utf-8\\n"}',  # raw bytes, invalid UTF-8
         b'{"timestamp": 1795860000200, "logStream": "2026/11/28/[$LATEST]0a1b"}',
         b'{"timestamp": 1795860000300, "logStream": "2026/11/28/[$LATEST]0a1b", "message": "ok',
     ]
+    n_bad = len(bad)
     data = b""
     step = max(1, len(good) // (len(bad) + 1))
     for i, g in enumerate(good):
@@ -1157,11 +1187,12 @@ def scenario_bad_input():
     sc.raw("aws/lambda/crm-lookup/events.ndjson", data)
     sc.raw("aws/lambda/crm-lookup/empty.json", b"")
     garbage = bytes(x for x in r.randbytes(3000) if x not in (0x0A, 0x0D, 0x7B, 0x5B))[:2048]
-    sc.raw("aws/lambda/crm-lookup/garbage.bin", garbage)
-    sc.extra["skipped_lines"] = 5
+    sc.raw("aws/lambda/crm-lookup/garbage.json", garbage)
+    # the garbage has no line breaks: it is one unusable line
+    sc.extra["skipped_lines"] = n_bad + 1
     sc.extra["skipped_lines_by_file"] = {
-        "aws/lambda/crm-lookup/events.ndjson": 4,
-        "aws/lambda/crm-lookup/garbage.bin": 1,
+        "aws/lambda/crm-lookup/events.ndjson": n_bad,
+        "aws/lambda/crm-lookup/garbage.json": 1,
         "aws/lambda/crm-lookup/empty.json": 0}
     return sc
 
