@@ -325,12 +325,15 @@ class Scenario:
             self.successful += 1
 
     def duplicate(self, entry):
-        """Deliver a Connect entry a second time (at-least-once delivery)."""
+        """Deliver a Connect entry a second time (at-least-once delivery).
+        `duplicates` counts duplicated Lambda blocks: the tool keeps (and so
+        de-duplicates) only those; other entries' duplicates change nothing."""
         msg = compact(entry)
         for ev in self.connect_events:
             if ev[3] == msg:
                 self.connect_events.append((ev[0], self.next_seq(), ev[2], msg))
-                self.duplicates += 1
+                if entry["ContactFlowModuleType"] == "InvokeExternalResource":
+                    self.duplicates += 1
                 return
         raise ValueError("no such entry")
 
@@ -535,12 +538,25 @@ class Scenario:
                                   fn=fn_name, cls=cls, T=T, L=limit, invs=invs,
                                   contributing=list(contributing)))
 
+    def lambda_contacts(self):
+        """ContactIds of every contact with a Lambda block."""
+        ids = set()
+        for _, _, _, msg in self.connect_events:
+            e = json.loads(msg)
+            if e["ContactFlowModuleType"] == "InvokeExternalResource":
+                ids.add(e["ContactId"])
+        return ids
+
     def expected(self):
         out = []
+        contacts = self.lambda_contacts()
         for f in self.failures:
             fn = self.functions.get(f["fn"])
             lo, hi = f["T"] - f["L"] - 2000, f["T"] + f["L"] + 2000
-            cands = [i for i in fn.invocations if lo <= i.arrival <= hi] if fn else []
+            others = contacts - {f["contact"].id}
+            # An invocation that logged another contact's id is not a candidate.
+            cands = [i for i in fn.invocations if lo <= i.arrival <= hi
+                     and not any(o in t for t in i.texts for o in others)] if fn else []
             invs = f["invs"]
             if not invs:
                 conf = "none"
@@ -630,7 +646,10 @@ class Scenario:
             p = base / rel
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(data)
-        (base / "expected.json").write_text(
+        # The truth lives outside the scenario folder, so that
+        # `--input fixtures/<name>` reads nothing but logs.
+        (FIXTURES / "expected").mkdir(parents=True, exist_ok=True)
+        (FIXTURES / "expected" / f"{self.name}.json").write_text(
             json.dumps(self.expected(), indent=2) + "\n")
 
 
@@ -1320,11 +1339,11 @@ def parse_invocations(events):
 
 def check():
     """Independent re-derivation of the truth from the files; raises on mismatch."""
-    for sdir in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
-        exp = json.loads((sdir / "expected.json").read_text())
+    for sdir in sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name != "expected"):
+        exp = json.loads((FIXTURES / "expected" / f"{sdir.name}.json").read_text())
         groups = {}
         for f in sdir.rglob("*"):
-            if f.is_file() and f.name != "expected.json":
+            if f.is_file():
                 g = "/" + str(f.parent.relative_to(sdir))
                 groups.setdefault(g, []).extend(read_export(f))
         entries, seen, dups = [], set(), 0
@@ -1332,7 +1351,7 @@ def check():
             e = json.loads(msg)
             key = (e["ContactId"], e["Identifier"], e["Timestamp"], e["ContactFlowModuleType"])
             if key in seen:
-                dups += 1
+                dups += e["ContactFlowModuleType"] == "InvokeExternalResource"
                 continue
             seen.add(key)
             entries.append(e)
@@ -1358,7 +1377,10 @@ def check():
             assert 3000 <= L <= 8000 and 10 <= nxt <= L + 60, (sdir.name, nxt)
             fn = f["function"]
             invs = parse_invocations(groups.get(f"/aws/lambda/{fn}", []))
-            cands = [r for r, i in invs.items() if T - L - 2000 <= i["arrival"] <= T + L + 2000]
+            others = {c for c, es in contacts.items() if c != f["contact_id"] and any(
+                x["ContactFlowModuleType"] == "InvokeExternalResource" for x in es)}
+            cands = [r for r, i in invs.items() if T - L - 2000 <= i["arrival"] <= T + L + 2000
+                     and not any(o in m for _, m in i["lines"] for o in others)]
             assert len(cands) == f["candidates"], (sdir.name, fn, cands)
             assert set(f["request_ids"]) <= set(cands)
             cls = f["class"]

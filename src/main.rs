@@ -103,8 +103,8 @@ fn run(cli: Cli) -> Result<u8, Failure> {
     }
 }
 
-/// Skipped lines go to stderr, never stdout: a count always, every line
-/// with its file and number under `--verbose`.
+/// Skipped lines go to stderr, never stdout: one line per file and
+/// reason always, every line number under `--verbose`.
 fn report_inputs(inputs: &InputsSummary, output: &OutputArgs) {
     if inputs.lines_skipped == 0 {
         return;
@@ -114,11 +114,19 @@ fn report_inputs(inputs: &InputsSummary, output: &OutputArgs) {
         inputs.lines_skipped,
         if output.verbose { "" } else { ", or --verbose" }
     );
-    if !output.verbose {
-        return;
-    }
     for file in &inputs.files {
         for skip in &file.skipped {
+            if !output.verbose {
+                let first = skip
+                    .lines
+                    .first()
+                    .map_or(String::new(), |l| format!(":{l}"));
+                eprintln!(
+                    "  {}{first}: {} line(s): {}",
+                    file.file, skip.count, skip.reason
+                );
+                continue;
+            }
             for line in &skip.lines {
                 eprintln!("  {}:{}: {}", file.file, line, skip.reason);
             }

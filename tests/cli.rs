@@ -200,39 +200,75 @@ fn an_unknown_contact_names_the_group_and_period_searched() {
 }
 
 #[test]
-fn garbage_and_empty_files_get_clear_messages() {
+fn a_garbage_file_is_skipped_with_a_clear_message_and_strict_fails() {
     let dir = cold_start_dir();
     let bad = dir.path().join("aws/lambda/crm-lookup/garbage.bin");
     fs::write(&bad, [0xde_u8, 0xad, 0xbe, 0xef, 0x00, 0x01, 0x7f, 0x80]).unwrap();
+    fs::write(dir.path().join("aws/lambda/crm-lookup/empty.json"), "").unwrap();
+    let out = bin()
+        .args(["scan", "-o", "json", "-i"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("garbage.bin:1: 1 line(s): not a CloudWatch Logs export"),
+        "{stderr}"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = doc["inputs"]["files"].as_array().unwrap();
+    assert!(files.iter().any(|f| f["format"] == "empty"), "{files:?}");
+    assert!(
+        files.iter().any(|f| f["format"] == "unreadable"),
+        "{files:?}"
+    );
+    assert_eq!(doc["inputs"]["lines_skipped"], 1);
+    assert_eq!(doc["failures"][0]["class"], "cold_start");
     bin()
-        .args(["scan", "-i"])
+        .args(["scan", "--strict", "-i"])
         .arg(dir.path())
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("garbage.bin"))
-        .stderr(predicate::str::contains("not a CloudWatch Logs export"));
-    fs::remove_file(&bad).unwrap();
-    fs::write(dir.path().join("aws/lambda/crm-lookup/empty.json"), "").unwrap();
-    let doc = scan_json(dir.path());
-    let files = doc["inputs"]["files"].as_array().unwrap();
-    assert!(files.iter().any(|f| f["format"] == "empty"), "{files:?}");
-    assert_eq!(doc["failures"][0]["class"], "cold_start");
+        .stderr(predicate::str::contains("garbage.bin"));
 }
 
 #[test]
-fn truncated_json_names_file_and_line() {
+fn truncated_json_keeps_what_was_read_and_names_file_and_line() {
     let dir = cold_start_dir();
     let path = dir.path().join("aws/lambda/crm-lookup/events.json");
     let text = fs::read_to_string(&path).unwrap();
-    fs::write(&path, &text[..text.len() / 2]).unwrap();
-    bin()
-        .args(["scan", "-i"])
+    // Cut inside the last event: the first five events stay usable.
+    let cut = text.rfind("\"message\"").unwrap();
+    fs::write(&path, &text[..cut]).unwrap();
+    let out = bin()
+        .args(["scan", "-o", "json", "-i"])
         .arg(dir.path())
-        .assert()
-        .code(3)
-        .stderr(
-            predicate::str::is_match(r"events\.json:\d+:\d+: truncated or invalid JSON").unwrap(),
-        );
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        regex_match(
+            r"events\.json:\d+: 1 line\(s\): truncated or invalid JSON",
+            &stderr
+        ),
+        "{stderr}"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &doc["failures"][0];
+    assert_eq!(
+        f["invocations"][0]["request_id"],
+        "8b9836de-3acb-46ae-82da-080b95e77880"
+    );
+    assert_eq!(
+        f["invocations"][0]["status"], "unknown",
+        "REPORT was cut off"
+    );
+}
+
+fn regex_match(pattern: &str, text: &str) -> bool {
+    predicate::str::is_match(pattern).unwrap().eval(text)
 }
 
 #[test]

@@ -8,6 +8,7 @@
 use crate::model::{
     InitReportLine, Invocation, InvocationStatus, LambdaRecord, LogLine, Millis, Report,
 };
+use crate::parse::lambda::runtime_reported_error;
 use std::collections::HashMap;
 
 /// One Lambda event of a stream, parsed, with its raw text.
@@ -104,7 +105,16 @@ impl<'a> Assembler<'a> {
             text: raw,
         };
         match record {
-            LambdaRecord::App { request_id, .. } => self.app(request_id, line),
+            LambdaRecord::App {
+                request_id,
+                level,
+                message,
+            } => {
+                let failed = runtime_reported_error(level.as_deref(), &message, &line.text);
+                if let (Some(i), Some(error_type)) = (self.app(request_id, line), failed) {
+                    mark_error(&mut self.invocations[i], Some(error_type));
+                }
+            }
             LambdaRecord::InitStart {
                 initialization_type,
                 ..
@@ -165,18 +175,19 @@ impl<'a> Assembler<'a> {
     }
 
     /// Custom output: by request id when it has one, else by position.
-    fn app(&mut self, request_id: Option<String>, line: LogLine) {
-        match request_id {
-            Some(id) => match self.by_request.get(&id) {
-                Some(&i) => self.invocations[i].custom_lines.push(line),
-                None => self.orphans.entry(id).or_default().push(line),
-            },
-            None => match self.open {
-                Some(i) => self.invocations[i].custom_lines.push(line),
-                None if self.pending.in_init => self.pending.init_lines.push(line),
-                None => self.unattributed += 1,
-            },
+    /// Returns the invocation the line went to, if one is known yet.
+    fn app(&mut self, request_id: Option<String>, line: LogLine) -> Option<usize> {
+        let target = match &request_id {
+            Some(id) => self.by_request.get(id).copied(),
+            None => self.open,
+        };
+        match (target, request_id) {
+            (Some(i), _) => self.invocations[i].custom_lines.push(line),
+            (None, Some(id)) => self.orphans.entry(id).or_default().push(line),
+            (None, None) if self.pending.in_init => self.pending.init_lines.push(line),
+            (None, None) => self.unattributed += 1,
         }
+        target
     }
 
     fn init_start(&mut self, ts: Millis, initialization_type: Option<String>, line: LogLine) {

@@ -29,3 +29,111 @@ pub(crate) fn app_line(line: &str) -> LambdaRecord {
         message: line.to_string(),
     }
 }
+
+/// Node's markers for an invocation its handler failed (the runtime writes
+/// them at level ERROR, followed by the error as JSON).
+const NODE_ERROR_MARKERS: [&str; 3] = [
+    "Invoke Error",
+    "Uncaught Exception",
+    "Unhandled Promise Rejection",
+];
+
+/// The error a runtime itself reports in the function's output when the
+/// handler failed, since REPORT carries no status for a handled error:
+/// Node's `ERROR\tInvoke Error \t{"errorType":...}`, Python's
+/// `[ERROR] KeyError: ...` followed by a traceback (or a `Runtime.*` type),
+/// and JSON logs with an `errorType` and a stack trace. Ordinary ERROR lines
+/// the function logs itself are not failures: it may still have returned.
+pub fn runtime_reported_error(level: Option<&str>, message: &str, raw: &str) -> Option<String> {
+    if level == Some("ERROR") {
+        if let Some(marker) = NODE_ERROR_MARKERS.iter().find(|m| message.starts_with(**m)) {
+            return Some(json_error_type(message).unwrap_or_else(|| marker.to_string()));
+        }
+    }
+    if let Some((name, _)) = message
+        .strip_prefix("[ERROR] ")
+        .and_then(|r| r.split_once(": "))
+    {
+        let traceback = message.contains("Traceback (most recent call last)");
+        if is_type_name(name) && (traceback || name.starts_with("Runtime.")) {
+            return Some(name.to_string());
+        }
+    }
+    let json = raw.trim_start().starts_with('{');
+    let stack = raw.contains("\"stackTrace\"") || raw.contains("\"stack\"");
+    if json && stack && matches!(level, Some("ERROR" | "FATAL") | None) {
+        return json_error_type(raw);
+    }
+    None
+}
+
+/// The value of the first `"errorType":"..."` in `text`.
+fn json_error_type(text: &str) -> Option<String> {
+    let at = text.find("\"errorType\"")? + "\"errorType\"".len();
+    let rest = text.get(at..)?.trim_start().strip_prefix(':')?.trim_start();
+    let value = rest.strip_prefix('"')?;
+    let end = value.find('"')?;
+    let name = value.get(..end)?;
+    is_type_name(name).then(|| name.to_string())
+}
+
+/// An exception or error type name: `KeyError`, `Runtime.ExitError`.
+fn is_type_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 100
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
+}
+
+#[cfg(test)]
+mod runtime_error_tests {
+    use super::*;
+
+    fn check(line: &str) -> Option<String> {
+        match parse_lambda_line(line) {
+            LambdaRecord::App { level, message, .. } => {
+                runtime_reported_error(level.as_deref(), &message, line)
+            }
+            other => panic!("not an app line: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn node_invoke_error() {
+        let line = "2026-11-28T10:09:47.186Z\t1100a74e-fe72-4511-9029-c8af48201723\tERROR\tInvoke Error \t{\"errorType\":\"Error\",\"errorMessage\":\"ticket API returned 502\",\"stack\":[\"Error: ticket API returned 502\"]}\n";
+        assert_eq!(check(line).as_deref(), Some("Error"));
+        let uncaught = "2025-02-10T07:37:10.463Z\tundefined\tERROR\tUncaught Exception \t{\"errorType\":\"Runtime.UserCodeSyntaxError\",\"errorMessage\":\"SyntaxError: Unexpected token\"}";
+        assert_eq!(
+            check(uncaught).as_deref(),
+            Some("Runtime.UserCodeSyntaxError")
+        );
+    }
+
+    #[test]
+    fn python_unhandled_exception() {
+        let line = "[ERROR] KeyError: 'phone'\rTraceback (most recent call last):\r  File \"/var/task/app.py\", line 12, in handler";
+        assert_eq!(check(line).as_deref(), Some("KeyError"));
+        let import = "[ERROR] Runtime.ImportModuleError: Unable to import module 'app': No module named 'requests'";
+        assert_eq!(check(import).as_deref(), Some("Runtime.ImportModuleError"));
+    }
+
+    #[test]
+    fn json_logs_with_a_stack_trace() {
+        let line = r#"{"timestamp":"2026-11-28T10:00:01.000Z","level":"ERROR","message":"boom","errorType":"ValueError","errorMessage":"boom","stackTrace":["  File \"/var/task/app.py\""],"requestId":"79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36"}"#;
+        assert_eq!(check(line).as_deref(), Some("ValueError"));
+    }
+
+    #[test]
+    fn ordinary_error_lines_are_not_failures() {
+        for line in [
+            "2026-11-28T10:00:01.000Z\t79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36\tERROR\tCRM returned 404, using defaults",
+            "[ERROR]\t2026-11-28T10:00:01.000Z\t79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36\tretrying: timeout",
+            "[ERROR] not a type: something",
+            r#"{"level":"ERROR","message":"Widget update failed","requestId":"79b5e81f"}"#,
+            "plain print with errorType in it",
+        ] {
+            assert_eq!(check(line), None, "{line}");
+        }
+    }
+}

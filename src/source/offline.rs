@@ -1,7 +1,7 @@
 //! Exported files as a `LogSource`: which files each pass reads, and the
 //! count of every line that could not be used.
 
-use super::files::{discover, read_file, InputFile, RawEvent};
+use super::files::{discover, read_file, InputError, InputFile, RawEvent};
 use super::{Accepted, Event, LogSource, SourceError};
 use crate::model::{InputFileSummary, InputsSummary, SkippedLines};
 use crate::windows::Windows;
@@ -63,7 +63,9 @@ impl LogSource for FileSource {
                 continue;
             }
             let mut skips = Skips::default();
-            let summary = read_file(file, &mut |ev: RawEvent<'_>| {
+            let mut delivered = 0;
+            let read = read_file(file, &mut |ev: RawEvent<'_>| {
+                delivered += 1;
                 let Some(group) = ev.group.or(file.group_hint.as_deref()) else {
                     return;
                 };
@@ -74,7 +76,8 @@ impl LogSource for FileSource {
                 if let Err(reason) = sink(&event) {
                     skips.add(reason, ev.line);
                 }
-            })?;
+            });
+            let summary = salvage(file, read, delivered)?;
             self.record(summary, skips);
         }
         Ok(())
@@ -94,7 +97,9 @@ impl LogSource for FileSource {
             if !needed {
                 continue;
             }
-            let summary = read_file(file, &mut |ev: RawEvent<'_>| {
+            let mut delivered = 0;
+            let read = read_file(file, &mut |ev: RawEvent<'_>| {
+                delivered += 1;
                 let Some(group) = ev.group.or(file.group_hint.as_deref()) else {
                     return;
                 };
@@ -102,7 +107,8 @@ impl LogSource for FileSource {
                 if !group.starts_with(CONNECT_PREFIX) && windows.wants_function(function) {
                     sink(function, &event(group, &ev, &file.display));
                 }
-            })?;
+            });
+            let summary = salvage(file, read, delivered)?;
             self.record(summary, Skips::default());
         }
         Ok(())
@@ -141,6 +147,50 @@ impl LogSource for FileSource {
             .collect();
         format!("{} ({} file(s))", paths.join(", "), self.files.len())
     }
+}
+
+/// A file whose content is not (or stops being) a log export is not fatal:
+/// what was read stays, and the file is reported as skipped, with its line
+/// and the problem, so a stray file in an export directory does not stop
+/// the analysis (`--strict` makes it fatal). A path that cannot be read at
+/// all (missing, permissions, a FIFO) stays an error.
+fn salvage(
+    file: &InputFile,
+    read: Result<InputFileSummary, InputError>,
+    delivered: u64,
+) -> Result<InputFileSummary, SourceError> {
+    let (line, reason) = match read {
+        Ok(summary) => return Ok(summary),
+        Err(InputError::NotAnExport { preview, .. }) => (
+            1,
+            format!(
+                "not a CloudWatch Logs export (expected filter-log-events JSON, NDJSON events, \
+                 or get-query-results JSON); first bytes: {preview}; file not read"
+            ),
+        ),
+        Err(InputError::InvalidJson {
+            line,
+            column,
+            message,
+            ..
+        }) => (
+            line,
+            format!(
+                "truncated or invalid JSON at column {column}: {message}; rest of the file not read"
+            ),
+        ),
+        Err(other) => return Err(other.into()),
+    };
+    Ok(InputFileSummary {
+        file: file.display.clone(),
+        format: "unreadable".into(),
+        events: delivered,
+        skipped: vec![SkippedLines {
+            reason,
+            count: 1,
+            lines: vec![line],
+        }],
+    })
 }
 
 fn event<'a>(group: &'a str, ev: &RawEvent<'a>, file: &'a str) -> Event<'a> {

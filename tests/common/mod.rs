@@ -39,19 +39,26 @@ pub fn scan_json(dir: &Path) -> Value {
     serde_json::from_slice(&out.stdout).expect("scan --output json prints one JSON document")
 }
 
-/// A scenario's `expected.json`, written by scripts/gen_fixtures.py from
-/// what it built.
+/// A scenario's truth, `fixtures/expected/<name>.json`, written by
+/// scripts/gen_fixtures.py from what it built.
 pub fn expected(dir: &Path) -> Value {
-    let text = std::fs::read_to_string(dir.join("expected.json")).expect("expected.json");
-    serde_json::from_str(&text).expect("expected.json is JSON")
+    let name = dir
+        .file_name()
+        .expect("a scenario folder")
+        .to_string_lossy();
+    let path = fixtures().join("expected").join(format!("{name}.json"));
+    let text = std::fs::read_to_string(&path).expect("fixtures/expected/<scenario>.json");
+    serde_json::from_str(&text).expect("the expected file is JSON")
 }
 
-/// Every scenario folder that has an `expected.json`.
+/// Every scenario folder whose expected file names a Connect group (the
+/// others are bad-input cases that must fail, tested on their own).
 pub fn scenarios() -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures())
         .expect("fixtures/")
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.join("expected.json").is_file())
+        .filter(|p| p.is_dir() && p.file_name().is_some_and(|n| n != "expected"))
+        .filter(|p| !expected(p)["connect_group"].is_null())
         .collect();
     dirs.sort();
     dirs
