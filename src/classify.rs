@@ -15,6 +15,7 @@ use crate::model::{
     Class, Evidence, FlowEntry, InitKind, Invocation, InvocationStatus, Link, LogLine, Millis,
     Verdict, DEFAULT_TIME_LIMIT_MS,
 };
+use crate::parse::lambda::message_text;
 use crate::time::{format_ms, format_time};
 
 /// Lambda's init phase limit for on-demand environments.
@@ -455,7 +456,7 @@ impl<'a> Facts<'a> {
                 text: format!(
                     "last output at +{} after START: {}",
                     format_ms((l.timestamp - self.inv.start) as f64),
-                    l.text.trim_end()
+                    message_text(&l.text)
                 ),
             }),
             None => out.push(self.fact("the handler produced no output at all after START".into())),

@@ -3,6 +3,7 @@
 
 use super::{Facts, INIT_LIMIT_MS};
 use crate::model::{Class, FlowEntry, InvocationStatus, Link};
+use crate::parse::lambda::message_text;
 use crate::time::format_time;
 
 /// The fix for `class`, with a hint for each contributing cause.
@@ -201,7 +202,7 @@ fn stall(f: &Facts<'_>) -> String {
     let budget = (f.limit - f.cold - 500.0).max(500.0);
     let last = f
         .last_line
-        .map(|l| format!("after its last line ({})", l.text.trim_end()))
+        .map(|l| format!("after its last line ({})", message_text(&l.text)))
         .unwrap_or_else(|| "after START".into());
     format!(
         "The handler waited on a downstream call {last}. Give that call a connect and read timeout \
@@ -232,7 +233,7 @@ fn contributing_hint(c: Class, t: &Target, facts: Option<&Facts<'_>>) -> Option<
         Class::DownstreamStall => facts.map(|f| {
             let last = f
                 .last_line
-                .map(|l| format!(" after {:?}", l.text.trim_end()))
+                .map(|l| format!(" after {:?}", message_text(&l.text)))
                 .unwrap_or_default();
             format!("Also: the handler went silent{last}; put a timeout on that call.")
         }),

@@ -4,6 +4,7 @@
 use super::format_ms;
 use super::summary::primary;
 use crate::model::{Class, Failure, Invocation, InvocationStatus, DEFAULT_TIME_LIMIT_MS};
+use crate::parse::lambda::message_text;
 
 /// The block's limit in ms as the diagnosis used it.
 pub fn limit_of(failure: &Failure) -> u32 {
@@ -30,8 +31,10 @@ pub fn key_fact(failure: &Failure) -> String {
         return unlinked_fact(failure);
     };
     match failure.verdict.class {
-        Class::DownstreamStall => stall_fact(inv),
+        Class::DownstreamStall => stall_fact(inv, limit),
         Class::FunctionError => error_fact(inv),
+        Class::MisconfiguredTimeout => misconfigured_fact(inv, limit),
+        Class::InitTimeout => init_timeout_fact(inv),
         Class::AccessDenied | Class::Throttled => connect_said(failure),
         _ => timing_fact(inv, limit),
     }
@@ -62,16 +65,42 @@ pub fn timing_fact(inv: &Invocation, limit: f64) -> String {
     }
 }
 
-fn stall_fact(inv: &Invocation) -> String {
-    let last = last_output_ms(inv).unwrap_or(0.0);
-    let what = inv
-        .custom_lines
-        .last()
-        .map(|l| format!(" after \"{}\"", truncate(&l.text, 40)))
-        .unwrap_or_default();
-    match inv.duration_ms {
-        Some(d) => format!("silent {}{what}", format_ms(d - last)),
-        None => format!("silent from +{}{what}, end not logged", format_ms(last)),
+/// The silence the stall rule measured: from the last line to when the
+/// invocation ended or Connect stopped waiting, whichever came first.
+fn stall_fact(inv: &Invocation, limit: f64) -> String {
+    let gave_up = inv.arrival + limit as i64;
+    let until = inv.end.map_or(gave_up, |end| end.min(gave_up));
+    let last = inv.custom_lines.iter().rev().find(|l| l.timestamp <= until);
+    let from = last.map_or(inv.start, |l| l.timestamp);
+    let what = last
+        .map(|l| format!(" after \"{}\"", truncate(&message_text(&l.text), 40)))
+        .unwrap_or_else(|| " after START".to_string());
+    format!("silent {}{what}", format_ms((until - from).max(0) as f64))
+}
+
+fn misconfigured_fact(inv: &Invocation, limit: f64) -> String {
+    let x = inv
+        .timed_out_after_s
+        .or_else(|| inv.duration_ms.map(|d| d / 1000.0))
+        .unwrap_or(0.0);
+    format!(
+        "function timeout {x:.2} s < block limit {:.2} s",
+        limit / 1000.0
+    )
+}
+
+fn init_timeout_fact(inv: &Invocation) -> String {
+    let reported = inv
+        .init_reports
+        .iter()
+        .find(|r| r.status.as_deref() == Some("timeout"));
+    match reported {
+        Some(r) => format!(
+            "init timed out ({}, phase {})",
+            r.duration_ms.map(format_ms).unwrap_or_else(|| "?".into()),
+            r.phase.as_deref().unwrap_or("?")
+        ),
+        None => format!("init {} >= 10 s init limit", format_ms(inv.cold_ms())),
     }
 }
 

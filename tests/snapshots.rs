@@ -1,0 +1,32 @@
+//! The terminal output of the README's demo, pinned: a change to what an
+//! on-call engineer reads shows up in review as a snapshot diff.
+
+mod common;
+
+use common::*;
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = bin()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .expect("run the binary");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+#[test]
+fn demo_scan_table() {
+    insta::assert_snapshot!(stdout_of(&["scan", "--input", "fixtures/demo"]));
+}
+
+#[test]
+fn demo_explain_of_a_stall() {
+    // The demo's downstream stall whose function logged the ContactId.
+    insta::assert_snapshot!(stdout_of(&[
+        "explain",
+        "3699d4b2-67bf-4a76-9117-dab32ee9b965",
+        "--input",
+        "fixtures/demo",
+    ]));
+}
