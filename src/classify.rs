@@ -19,7 +19,7 @@ use crate::parse::lambda::message_text;
 use crate::time::{format_ms, format_time};
 
 /// Lambda's init phase limit for on-demand environments.
-pub const INIT_LIMIT_MS: f64 = 10_000.0;
+pub const INIT_LIMIT_MS: f64 = crate::model::INIT_PHASE_LIMIT_MS;
 
 /// A function timeout shorter than the block's limit by more than this is
 /// a misconfiguration rather than rounding.
@@ -305,6 +305,16 @@ impl<'a> Facts<'a> {
         let inv = self.inv;
         let cold = if self.cold > 0.0 {
             format!(", cold ({} init)", format_ms(self.cold))
+        } else if inv.pre_initialised() {
+            format!(
+                ", Init Duration {} reported without an INIT_START right before START: a \
+                 pre-initialised environment (provisioned concurrency), not counted as a wait",
+                format_ms(
+                    inv.init_duration_ms
+                        .or(inv.restore_duration_ms)
+                        .unwrap_or(0.0)
+                )
+            )
         } else {
             String::new()
         };

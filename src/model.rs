@@ -95,6 +95,12 @@ pub struct LambdaBlock {
     pub invocation_type: Option<String>,
 }
 
+/// Lambda's limit on an on-demand init phase.
+pub const INIT_PHASE_LIMIT_MS: f64 = 10_000.0;
+
+/// INIT_START to START: the init's own duration plus this much.
+const INIT_TO_START_SLACK_MS: f64 = 2_000.0;
+
 /// Connect's maximum synchronous block limit, used when the entry has none.
 pub const DEFAULT_TIME_LIMIT_MS: u32 = 8_000;
 
@@ -263,14 +269,29 @@ pub struct InitReportLine {
 
 impl Invocation {
     /// Whether this invocation paid for an on-demand init (or restore) that
-    /// Connect waited for. A provisioned-concurrency environment reports an
-    /// `Init Duration` on its first request although nobody waited for it.
+    /// Connect waited for: INIT_START/RESTORE_START came right before its
+    /// START (within the init's own duration, plus slack). A
+    /// provisioned-concurrency environment initialises ahead of time —
+    /// possibly hours earlier — and still reports an `Init Duration` on its
+    /// first request although nobody waited for it, so `Init Duration`
+    /// alone does not make a cold start (reference §0b.4).
     pub fn is_cold(&self) -> bool {
-        if self.init_start.is_some() {
-            return self.initialization_type.as_deref() != Some("provisioned-concurrency");
+        if self.initialization_type.as_deref() == Some("provisioned-concurrency") {
+            return false;
         }
+        let Some(at) = self.init_start else {
+            return false;
+        };
+        let init = self.init_duration_ms.or(self.restore_duration_ms);
+        let allowed = init.unwrap_or(INIT_PHASE_LIMIT_MS) + INIT_TO_START_SLACK_MS;
+        ((self.start - at) as f64) <= allowed
+    }
+
+    /// `Init Duration` was reported but no INIT_START came right before:
+    /// a pre-initialised environment (see `is_cold`).
+    pub fn pre_initialised(&self) -> bool {
         let reported = self.init_duration_ms.is_some() || self.restore_duration_ms.is_some();
-        reported && self.initialization_type.is_none()
+        reported && !self.is_cold()
     }
 
     /// Init or restore time Connect waited for (0 when warm).

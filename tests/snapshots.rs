@@ -11,7 +11,11 @@ fn stdout_of(args: &[&str]) -> String {
         .args(args)
         .output()
         .expect("run the binary");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 

@@ -352,16 +352,9 @@ impl<'a> Assembler<'a> {
 /// environment (it waited for init), else at START. Without an INIT_START
 /// line, a reported Init/Restore Duration still means it waited that long.
 fn recompute_arrival(inv: &mut Invocation) {
-    inv.arrival = if !inv.is_cold() {
-        inv.start
-    } else if let Some(at) = inv.init_start {
-        at
-    } else {
-        let waited = inv
-            .init_duration_ms
-            .or(inv.restore_duration_ms)
-            .unwrap_or(0.0);
-        inv.start.saturating_sub(round_ms(waited))
+    inv.arrival = match inv.init_start {
+        Some(at) if inv.is_cold() => at,
+        _ => inv.start,
     };
 }
 

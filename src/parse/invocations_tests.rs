@@ -108,6 +108,22 @@ fn cold_start_init_start_then_report_with_init_duration() {
 }
 
 #[test]
+fn init_start_long_before_start_is_not_a_cold_start() {
+    // Provisioned concurrency in the text format: INIT_START at allocation,
+    // the first request an hour later still reports Init Duration.
+    let inv = one(&[
+        (T - 3_600_000, "INIT_START Runtime Version: nodejs:18.v30\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:f89c"),
+        (T, "START RequestId: 0fb4aad7-d79f-450a-ba14-be3a69f322ac Version: 7"),
+        (T + 2, "END RequestId: 0fb4aad7-d79f-450a-ba14-be3a69f322ac"),
+        (T + 2, "REPORT RequestId: 0fb4aad7-d79f-450a-ba14-be3a69f322ac\tDuration: 1.26 ms\tBilled Duration: 2 ms\tMemory Size: 150 MB\tMax Memory Used: 39 MB\tInit Duration: 4831.59 ms\t"),
+    ]);
+    assert!(!inv.is_cold());
+    assert!(inv.pre_initialised());
+    assert_eq!(inv.arrival, T);
+    assert_eq!(inv.cold_ms(), 0.0);
+}
+
+#[test]
 fn old_era_timeout() {
     let inv = one(&[
         (T, "START RequestId: b70435cc-261c-4438-b9b6-efe4c8f04b21 Version: $LATEST"),
@@ -118,9 +134,11 @@ fn old_era_timeout() {
     assert_eq!(inv.status, InvocationStatus::Timeout);
     assert_eq!(inv.timed_out_after_s, Some(3.0));
     assert_eq!(inv.duration_ms, Some(3004.92));
-    // Init Duration without an INIT_START line in the data: it still waited.
-    assert!(inv.is_cold());
-    assert_eq!(inv.arrival, T - 111);
+    // Init Duration without an INIT_START right before START: a
+    // pre-initialised environment (reference §0b.4), not a wait.
+    assert!(!inv.is_cold());
+    assert!(inv.pre_initialised());
+    assert_eq!(inv.arrival, T);
     assert_eq!(inv.end, Some(T + 3035));
     assert_eq!(inv.platform_lines.len(), 4);
     assert!(inv.custom_lines.is_empty());
@@ -136,7 +154,10 @@ fn new_era_status_timeout() {
     assert_eq!(inv.status, InvocationStatus::Timeout);
     assert_eq!(inv.timed_out_after_s, None);
     assert_eq!(inv.init_duration_ms, Some(84.0));
-    assert_eq!(inv.arrival, T - 84);
+    assert_eq!(
+        inv.arrival, T,
+        "no INIT_START in the data: not counted as a wait"
+    );
 }
 
 #[test]
@@ -399,7 +420,7 @@ fn report_without_start_claims_earlier_lines() {
     assert_eq!(invs.len(), 1);
     let inv = &invs[0];
     assert_eq!(inv.start, T);
-    assert_eq!(inv.arrival, T - 200);
+    assert_eq!(inv.arrival, T);
     assert_eq!(inv.end, Some(T + 1000));
     assert_eq!(inv.custom_lines.len(), 1);
     assert_eq!(inv.platform_lines.len(), 2);
@@ -472,7 +493,7 @@ fn empty_stream_and_huge_durations() {
     )]);
     // Saturating arithmetic: nonsense in, nonsense out, but no overflow panic.
     assert_eq!(inv.start, T.saturating_sub(Millis::MAX));
-    assert_eq!(inv.arrival, Millis::MIN);
+    assert_eq!(inv.arrival, inv.start);
 }
 
 /// Deterministic noise: random splices of real lines and random bytes must
