@@ -9,6 +9,17 @@ use crate::parse::{lambda_json, lambda_text};
 
 /// Parse one Lambda log event message. Never fails: a line that is not a
 /// platform line is the function's own output (`LambdaRecord::App`).
+///
+/// ```
+/// use connect_timeouts::model::LambdaRecord;
+/// use connect_timeouts::parse::lambda::parse_lambda_line;
+///
+/// let line = "REPORT RequestId: 527cb862-4f5e-49a9-9ae4-a7edc90f0fda\tDuration: 3016.78 ms\t\
+///             Billed Duration: 3016 ms\tMemory Size: 128 MB\tMax Memory Used: 31 MB\tStatus: timeout\n";
+/// let LambdaRecord::Report(report) = parse_lambda_line(line) else { panic!("a REPORT") };
+/// assert_eq!(report.duration_ms, Some(3016.78));
+/// assert_eq!(report.status.as_deref(), Some("timeout"));
+/// ```
 pub fn parse_lambda_line(message: &str) -> LambdaRecord {
     // Lambda ends most lines with `\n` (REPORT often with `\t\n`).
     let line = message.trim_end();
