@@ -25,16 +25,6 @@ impl fmt::Display for Origin {
     }
 }
 
-/// One CloudWatch Logs event, whatever source it came from.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LogEvent {
-    pub group: String,
-    pub stream: String,
-    pub timestamp: Millis,
-    pub message: String,
-    pub origin: Origin,
-}
-
 // ---------------------------------------------------------------------------
 // Amazon Connect flow logs
 // ---------------------------------------------------------------------------
