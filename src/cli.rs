@@ -80,6 +80,11 @@ pub struct OutputArgs {
     /// List every skipped input line with its file and line number (stderr).
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Show personal data as logged: phone numbers, e-mail addresses,
+    /// attribute and parameter values, caller input. By default they are
+    /// masked in every output.
+    #[arg(long)]
+    pub no_redact: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod link;
 pub mod model;
 pub mod parse;
+pub mod redact;
 pub mod report;
 pub mod source;
 pub mod time;

@@ -2,8 +2,10 @@
 
 use clap::Parser;
 use connect_timeouts::analyze::{self, AnalyzeError};
-use connect_timeouts::cli::{Cli, Command, OutputArgs};
+use connect_timeouts::cli::{Cli, Command, Format, OutputArgs};
 use connect_timeouts::model::InputsSummary;
+use connect_timeouts::redact;
+use connect_timeouts::report::escape::terminal_filter;
 use connect_timeouts::report::{write_explain, write_scan};
 use connect_timeouts::source::SourceError;
 use std::io::{self, Write};
@@ -75,8 +77,14 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             fail_on_findings,
         } => {
             let opts = source.options().map_err(Failure::Usage)?;
-            let result = analyze::scan_files(&source.input, &opts)?;
+            let mut result = analyze::scan_files(&source.input, &opts)?;
             report_inputs(&result.inputs, &output);
+            if !output.no_redact {
+                redact::redact_scan(&mut result);
+            }
+            if output.output == Format::Table {
+                result.map_texts(&mut terminal_filter);
+            }
             let mut out = io::stdout().lock();
             write_scan(&mut out, &result, output.output.into())?;
             out.flush()?;
@@ -93,8 +101,14 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             output,
         } => {
             let opts = source.options().map_err(Failure::Usage)?;
-            let result = analyze::explain_files(&source.input, &opts, contact_id.trim())?;
+            let mut result = analyze::explain_files(&source.input, &opts, contact_id.trim())?;
             report_inputs(&result.inputs, &output);
+            if !output.no_redact {
+                redact::redact_explain(&mut result);
+            }
+            if output.output == Format::Table {
+                result.map_texts(&mut terminal_filter);
+            }
             let mut out = io::stdout().lock();
             write_explain(&mut out, &result, output.output.into())?;
             out.flush()?;

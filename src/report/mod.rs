@@ -13,6 +13,7 @@
 //!   against its block's limit.
 
 pub mod bar;
+pub mod escape;
 pub mod explain;
 pub mod facts;
 pub mod json;

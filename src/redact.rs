@@ -1,0 +1,306 @@
+//! Personal data out of every output, on by default (`--no-redact` shows it).
+//!
+//! Log text carries what callers and functions put in it. What is masked:
+//! phone numbers (E.164, URL-encoded `%2B...`, and common national formats;
+//! the last two digits stay, so two callers can be told apart), e-mail
+//! addresses, the values of contact attributes and block parameters, and
+//! the digits a caller entered. What stays: contact ids, ARNs, request ids
+//! and other UUIDs, timestamps, durations — what the diagnosis is about.
+//!
+//! Pure functions over text; `redact_scan`/`redact_explain` apply them to a
+//! result before it is rendered, so the analysis always runs on raw data.
+
+use crate::model::{ExplainResult, ScanResult, TextField};
+use serde_json::Value;
+
+/// Parameter keys whose values are configuration, not personal data.
+const CONFIG_KEYS: [&str; 22] = [
+    "FunctionArn",
+    "TimeLimit",
+    "InvocationTimeLimitSeconds",
+    "ResponseValidation",
+    "InvocationType",
+    "LoggingBehavior",
+    "RecordingBehavior",
+    "Queue",
+    "QueueArn",
+    "Key",
+    "ComparisonMethod",
+    "Timeout",
+    "MaxDigits",
+    "Voice",
+    "Engine",
+    "TextToSpeechType",
+    "FlowModuleId",
+    "ContactFlowId",
+    "Type",
+    "BotAliasArn",
+    "LexVersion",
+    "AddAttributeToRelatedContact",
+];
+
+/// Block types whose `Results` is what the caller typed or said.
+const CALLER_INPUT_BLOCKS: [&str; 3] = ["GetUserInput", "StoreUserInput", "GetParticipantInput"];
+
+/// Outcomes of caller-input blocks that are not the caller's input.
+const INPUT_OUTCOMES: [&str; 5] = ["Timeout", "NoMatch", "Error", "InvalidNumber", "Success"];
+
+pub const MASK: &str = "***";
+
+/// Mask personal data in every text of a scan result.
+pub fn redact_scan(result: &mut ScanResult) {
+    result.map_texts(&mut redact_field);
+}
+
+/// Mask personal data in every text of an explain result.
+pub fn redact_explain(result: &mut ExplainResult) {
+    result.map_texts(&mut redact_field);
+}
+
+fn redact_field(field: TextField<'_>, text: &str) -> Option<String> {
+    match field {
+        TextField::Name => None,
+        TextField::Log => Some(redact_text(text)),
+        TextField::Parameters => Some(redact_parameters(text)),
+        TextField::Results { module_type } => Some(redact_results(module_type, text)),
+    }
+}
+
+/// Caller input this short is a menu choice, not personal data (a PIN has
+/// four digits).
+const MENU_CHOICE_MAX: usize = 2;
+
+/// `Results` of a block: the caller's input (longer than a menu choice) is
+/// masked; anything else is treated as free text.
+pub fn redact_results(module_type: &str, text: &str) -> String {
+    let caller_input = CALLER_INPUT_BLOCKS.contains(&module_type);
+    let menu_choice = text.chars().count() <= MENU_CHOICE_MAX;
+    if caller_input && !menu_choice && !INPUT_OUTCOMES.contains(&text) {
+        return MASK.to_string();
+    }
+    redact_text(text)
+}
+
+/// A block's `Parameters` JSON: keys stay, values are masked, except
+/// configuration keys and ARNs. Text that is not JSON is treated as free
+/// text.
+pub fn redact_parameters(json: &str) -> String {
+    match serde_json::from_str::<Value>(json) {
+        Ok(mut value) => {
+            mask_values(&mut value, None);
+            value.to_string()
+        }
+        Err(_) => redact_text(json),
+    }
+}
+
+fn mask_values(value: &mut Value, key: Option<&str>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                mask_values(v, Some(k));
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| mask_values(v, key)),
+        Value::String(s) => {
+            let config = key.is_some_and(|k| CONFIG_KEYS.contains(&k));
+            if !config && !s.starts_with("arn:") && !s.is_empty() {
+                *s = MASK.to_string();
+            }
+        }
+        Value::Number(_) => {
+            if !key.is_some_and(|k| CONFIG_KEYS.contains(&k)) {
+                *value = Value::String(MASK.to_string());
+            }
+        }
+        Value::Bool(_) | Value::Null => {}
+    }
+}
+
+/// Mask phone numbers and e-mail addresses in free text, leaving UUIDs,
+/// ARNs, timestamps and durations alone.
+pub fn redact_text(text: &str) -> String {
+    let protected = protected_spans(text);
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let bytes = text.as_bytes();
+    while i < bytes.len() {
+        if let Some(&(_, end)) = protected.iter().find(|&&(s, e)| s <= i && i < e) {
+            out.push_str(&text[i..end]);
+            i = end;
+            continue;
+        }
+        if let Some((len, masked)) = email_at(text, i).or_else(|| phone_at(text, i)) {
+            out.push_str(&masked);
+            i += len;
+            continue;
+        }
+        let ch_len = text[i..].chars().next().map_or(1, char::len_utf8);
+        out.push_str(&text[i..i + ch_len]);
+        i += ch_len;
+    }
+    out
+}
+
+/// Spans never masked: UUIDs, ARNs, ISO timestamps.
+fn protected_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans: Vec<(usize, usize)> = crate::link::uuid_tokens(text)
+        .map(|t| {
+            let start = t.as_ptr() as usize - text.as_ptr() as usize;
+            (start, start + t.len())
+        })
+        .collect();
+    let mut from = 0;
+    while let Some(at) = text[from..].find("arn:") {
+        let start = from + at;
+        let end = text[start..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | ')' | ']' | '}'))
+            .map_or(text.len(), |e| start + e);
+        spans.push((start, end));
+        from = end.max(start + 4);
+    }
+    spans.extend(iso_timestamps(text));
+    spans
+}
+
+/// `2026-11-28T10:04:40.890Z` and `2026-11-28 10:15:08.100` shapes.
+fn iso_timestamps(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 19 <= b.len() {
+        let shape = b[i..i + 19].iter().enumerate().all(|(k, &c)| match k {
+            4 | 7 => c == b'-',
+            10 => c == b'T' || c == b' ',
+            13 | 16 => c == b':',
+            _ => c.is_ascii_digit(),
+        });
+        if shape {
+            let mut end = i + 19;
+            while end < b.len() && (b[end].is_ascii_digit() || matches!(b[end], b'.' | b'Z')) {
+                end += 1;
+            }
+            out.push((i, end));
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// An e-mail address starting at `i`: `(length, masked)`.
+fn email_at(text: &str, i: usize) -> Option<(usize, String)> {
+    let b = text.as_bytes();
+    let local = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-');
+    if i > 0 && local(b[i - 1]) || !b.get(i).copied().is_some_and(local) {
+        return None;
+    }
+    let at = i + b[i..].iter().take_while(|&&c| local(c)).count();
+    if b.get(at) != Some(&b'@') {
+        return None;
+    }
+    let domain = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-');
+    let end = at + 1 + b[at + 1..].iter().take_while(|&&c| domain(c)).count();
+    let host = text[at + 1..end].trim_end_matches('.');
+    if !host.contains('.') || host.starts_with('.') {
+        return None;
+    }
+    let end = at + 1 + host.len();
+    Some((end - i, format!("{MASK}@{MASK}")))
+}
+
+/// A phone number starting at `i`: `(length, masked)`, the last two
+/// digits kept.
+fn phone_at(text: &str, i: usize) -> Option<(usize, String)> {
+    let b = text.as_bytes();
+    let prev = i.checked_sub(1).map(|p| b[p]);
+    if prev.is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_' | b'/')) {
+        return None;
+    }
+    let (prefix_len, plus) = if text[i..].starts_with("%2B") || text[i..].starts_with("%2b") {
+        (3, true)
+    } else if b[i] == b'+' {
+        (1, true)
+    } else {
+        (0, false)
+    };
+    let (len, digits, separators) = digit_run(&b[i + prefix_len..]);
+    let next = b.get(i + prefix_len + len).copied();
+    if next.is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_') {
+        return None;
+    }
+    let is_phone = if plus {
+        (8..=15).contains(&digits)
+    } else if separators > 0 {
+        (9..=12).contains(&digits) && !looks_like_date(&b[i..i + len])
+    } else {
+        (10..=11).contains(&digits)
+    };
+    if !is_phone || digits == 0 {
+        return None;
+    }
+    let run = &text[i + prefix_len..i + prefix_len + len];
+    Some((prefix_len + len, mask_digits(&text[i..i + prefix_len], run)))
+}
+
+/// Digits with separators (space, `-`, `.`, parentheses; at most two in
+/// a row) between them: (bytes up to the last digit, digits, separators).
+fn digit_run(b: &[u8]) -> (usize, usize, usize) {
+    let (mut i, mut digits, mut seps, mut in_a_row) = (0, 0, 0, 0);
+    let (mut end, mut seps_at_end) = (0, 0);
+    while let Some(&c) = b.get(i) {
+        if c.is_ascii_digit() {
+            digits += 1;
+            in_a_row = 0;
+            end = i + 1;
+            seps_at_end = seps;
+        } else if matches!(c, b' ' | b'-' | b'.' | b'(' | b')') && in_a_row < 2 {
+            seps += 1;
+            in_a_row += 1;
+        } else {
+            break;
+        }
+        i += 1;
+    }
+    (end, digits, seps_at_end)
+}
+
+/// `2026-11-28` and `28.11.2026`: dates are not phone numbers.
+fn looks_like_date(b: &[u8]) -> bool {
+    let s = String::from_utf8_lossy(b);
+    let parts: Vec<&str> = s.split(['-', '.', '/']).collect();
+    let lens: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+    let small = |n: usize| (1..=2).contains(&n);
+    parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+        && match lens.as_slice() {
+            [4, m, d] => small(*m) && small(*d),
+            [d, m, 4] => small(*d) && small(*m),
+            _ => false,
+        }
+}
+
+/// Every digit but the last two becomes `*`; separators stay.
+fn mask_digits(prefix: &str, run: &str) -> String {
+    let total = run.bytes().filter(u8::is_ascii_digit).count();
+    let mut seen = 0;
+    let masked: String = run
+        .chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                seen += 1;
+                if seen + 2 > total {
+                    c
+                } else {
+                    '*'
+                }
+            } else {
+                c
+            }
+        })
+        .collect();
+    format!("{prefix}{masked}")
+}
+
+#[cfg(test)]
+mod tests;
