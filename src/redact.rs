@@ -225,11 +225,11 @@ fn phone_at(text: &str, i: usize) -> Option<(usize, String)> {
     } else {
         (0, false)
     };
-    let (len, digits, separators) = digit_run(&b[i + prefix_len..]);
-    let next = b.get(i + prefix_len + len).copied();
-    if next.is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_') {
-        return None;
-    }
+    let start = i + prefix_len;
+    let (len, digits, separators) = digit_run(&b[start..]);
+    // The run must end at a word boundary; if it runs into a word, retry
+    // with the digit groups before the last separator.
+    let (len, digits, separators) = shrink_to_boundary(b, start, len, digits, separators)?;
     let is_phone = if plus {
         (8..=15).contains(&digits)
     } else if separators > 0 {
@@ -240,7 +240,7 @@ fn phone_at(text: &str, i: usize) -> Option<(usize, String)> {
     if !is_phone || digits == 0 {
         return None;
     }
-    let run = &text[i + prefix_len..i + prefix_len + len];
+    let run = &text[start..start + len];
     Some((prefix_len + len, mask_digits(&text[i..i + prefix_len], run)))
 }
 
@@ -264,6 +264,34 @@ fn digit_run(b: &[u8]) -> (usize, usize, usize) {
         i += 1;
     }
     (end, digits, seps_at_end)
+}
+
+/// Cut a digit run back, group by group, until the character after it is
+/// not part of a word.
+fn shrink_to_boundary(
+    b: &[u8],
+    start: usize,
+    mut len: usize,
+    mut digits: usize,
+    mut separators: usize,
+) -> Option<(usize, usize, usize)> {
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    while b.get(start + len).copied().is_some_and(word) {
+        let run = &b[start..start + len];
+        let cut = run.iter().rposition(|c| !c.is_ascii_digit())?;
+        let dropped = &run[cut..];
+        digits -= dropped.iter().filter(|c| c.is_ascii_digit()).count();
+        separators -= dropped.iter().filter(|c| !c.is_ascii_digit()).count();
+        len = run[..cut]
+            .iter()
+            .rposition(u8::is_ascii_digit)
+            .map_or(0, |p| p + 1);
+        separators -= run[len..cut].len();
+        if len == 0 {
+            return None;
+        }
+    }
+    Some((len, digits, separators))
 }
 
 /// `2026-11-28` and `28.11.2026`: dates are not phone numbers.

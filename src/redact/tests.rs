@@ -32,6 +32,13 @@ fn national_formats_are_masked() {
 }
 
 #[test]
+fn a_number_followed_by_a_word_is_cut_at_the_boundary() {
+    // Found by the property test: the run must not swallow "0A".
+    assert_eq!(redact_text(" +2000000000 0A"), " +********00 0A");
+    assert_eq!(redact_text("+12065550168 2nd try"), "+*********68 2nd try");
+}
+
+#[test]
 fn emails_are_masked() {
     assert_eq!(
         redact_text("notify jane.doe+ivr@example.co.uk."),
