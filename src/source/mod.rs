@@ -3,6 +3,7 @@
 //! Lambda groups around the blocks that matter.
 
 pub mod files;
+pub mod live;
 pub mod offline;
 
 use crate::model::{InputsSummary, Millis};

@@ -1,0 +1,104 @@
+//! Lambda configuration per function: where it logs, and what the on-call
+//! engineer needs next to a failure (timeout, memory, runtime, VPC, log
+//! format, provisioned concurrency). A denied or missing call degrades to
+//! "unknown" with a note, never aborts the scan.
+
+use super::aws_error::describe;
+use aws_sdk_lambda::Client;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FunctionConfig {
+    pub name: String,
+    pub log_group: String,
+    pub timeout_s: Option<i32>,
+    pub memory_mb: Option<i32>,
+    pub runtime: Option<String>,
+    pub vpc_attached: Option<bool>,
+    pub log_format: Option<String>,
+    /// Provisioned concurrency configured on any alias or version.
+    pub provisioned: Option<bool>,
+    /// Why a value is unknown.
+    pub notes: Vec<String>,
+}
+
+pub fn default_group(function: &str) -> String {
+    format!("/aws/lambda/{function}")
+}
+
+impl FunctionConfig {
+    /// One line for stderr.
+    pub fn summary(&self) -> String {
+        let or_unknown = |v: Option<String>| v.unwrap_or_else(|| "unknown".into());
+        format!(
+            "{}: timeout {}, memory {}, runtime {}, VPC {}, log format {}, provisioned concurrency {}, logs in {}",
+            self.name,
+            or_unknown(self.timeout_s.map(|t| format!("{t} s"))),
+            or_unknown(self.memory_mb.map(|m| format!("{m} MB"))),
+            or_unknown(self.runtime.clone()),
+            or_unknown(self.vpc_attached.map(|v| if v { "attached" } else { "none" }.into())),
+            or_unknown(self.log_format.clone()),
+            or_unknown(self.provisioned.map(|p| if p { "yes" } else { "none" }.into())),
+            self.log_group,
+        )
+    }
+}
+
+/// GetFunctionConfiguration and ListProvisionedConcurrencyConfigs for one
+/// function; each failure becomes a note.
+pub async fn fetch(client: &Client, function: &str) -> FunctionConfig {
+    let mut cfg = FunctionConfig {
+        name: function.to_string(),
+        log_group: default_group(function),
+        ..FunctionConfig::default()
+    };
+    match client
+        .get_function_configuration()
+        .function_name(function)
+        .send()
+        .await
+    {
+        Ok(out) => {
+            cfg.timeout_s = out.timeout;
+            cfg.memory_mb = out.memory_size;
+            cfg.runtime = out.runtime.map(|r| r.as_str().to_string());
+            cfg.vpc_attached = Some(
+                out.vpc_config
+                    .as_ref()
+                    .and_then(|v| v.vpc_id.as_deref())
+                    .is_some_and(|id| !id.is_empty()),
+            );
+            if let Some(logging) = out.logging_config {
+                cfg.log_format = logging.log_format.map(|f| f.as_str().to_string());
+                if let Some(group) = logging.log_group.filter(|g| !g.is_empty()) {
+                    cfg.log_group = group;
+                }
+            }
+        }
+        Err(e) => {
+            let err = describe(&e, "lambda:GetFunctionConfiguration", function, "");
+            cfg.notes.push(format!(
+                "configuration unknown, assuming the log group {} ({err})",
+                cfg.log_group
+            ));
+        }
+    }
+    match client
+        .list_provisioned_concurrency_configs()
+        .function_name(function)
+        .send()
+        .await
+    {
+        Ok(out) => {
+            cfg.provisioned = Some(
+                out.provisioned_concurrency_configs
+                    .is_some_and(|c| !c.is_empty()),
+            );
+        }
+        Err(e) => {
+            let err = describe(&e, "lambda:ListProvisionedConcurrencyConfigs", function, "");
+            cfg.notes
+                .push(format!("provisioned concurrency unknown ({err})"));
+        }
+    }
+    cfg
+}
