@@ -37,6 +37,10 @@ pub struct Options {
     pub end: Option<Millis>,
     /// Skipped input lines are an error.
     pub strict: bool,
+    /// The source checked that `connect_group` exists (a live source,
+    /// which fetches only Lambda blocks): no entry in the period means no
+    /// failure, not a missing group.
+    pub connect_group_exists: bool,
 }
 
 /// Errors the caller maps to exit codes.

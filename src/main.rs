@@ -1,11 +1,16 @@
 //! The shell: parse arguments, run, print, map errors to exit codes.
 
 use clap::Parser;
-use connect_timeouts::analyze::{self, AnalyzeError};
-use connect_timeouts::cli::{Cli, Command, OutputArgs};
-use connect_timeouts::model::InputsSummary;
+use connect_timeouts::analyze::{self, AnalyzeError, Options};
+use connect_timeouts::cli::{live_window, Cli, Command, OutputArgs, SourceArgs};
+use connect_timeouts::model::{InputsSummary, Millis};
 use connect_timeouts::report::{write_explain, write_scan};
+use connect_timeouts::source::live::query::RunnerConfig;
+use connect_timeouts::source::live::{
+    human_bytes, AwsSettings, InsightsSource, LiveSettings, Target,
+};
 use connect_timeouts::source::SourceError;
+use connect_timeouts::time::format_time;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -75,7 +80,14 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             fail_on_findings,
         } => {
             let opts = source.options().map_err(Failure::Usage)?;
-            let result = analyze::scan_files(&source.input, &opts)?;
+            let result = if source.input.is_empty() {
+                let mut live = open_live(&source, None)?;
+                let opts = live.options(opts);
+                let result = analyze::scan(&mut live.source, &opts);
+                live.finish(result)?
+            } else {
+                analyze::scan_files(&source.input, &opts)?
+            };
             report_inputs(&result.inputs, &output);
             let mut out = io::stdout().lock();
             write_scan(&mut out, &result, output.output.into())?;
@@ -93,7 +105,15 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             output,
         } => {
             let opts = source.options().map_err(Failure::Usage)?;
-            let result = analyze::explain_files(&source.input, &opts, contact_id.trim())?;
+            let contact_id = contact_id.trim();
+            let result = if source.input.is_empty() {
+                let mut live = open_live(&source, Some(contact_id))?;
+                let opts = live.options(opts);
+                let result = analyze::explain(&mut live.source, &opts, contact_id);
+                live.finish(result)?
+            } else {
+                analyze::explain_files(&source.input, &opts, contact_id)?
+            };
             report_inputs(&result.inputs, &output);
             let mut out = io::stdout().lock();
             write_explain(&mut out, &result, output.output.into())?;
@@ -102,6 +122,83 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         }
     }
 }
+
+/// A live run: the Insights source and the window it covers.
+struct Live {
+    source: InsightsSource,
+    start: Millis,
+    end: Millis,
+}
+
+impl Live {
+    /// The analysis options for the resolved group and window.
+    fn options(&self, mut opts: Options) -> Options {
+        opts.connect_group = Some(self.source.connect_group().to_string());
+        opts.connect_group_exists = true;
+        opts.start = Some(self.start);
+        opts.end = Some(self.end);
+        opts
+    }
+
+    /// Flush `--save-logs` and print what the queries cost (stderr).
+    fn finish<T>(mut self, result: Result<T, AnalyzeError>) -> Result<T, Failure> {
+        let saved = self.source.finish();
+        let result = result?;
+        saved.map_err(|e| Failure::from(AnalyzeError::from(e)))?;
+        for config in self.source.function_configs() {
+            eprintln!("lambda {}", config.summary());
+        }
+        let stats = self.source.stats();
+        eprintln!(
+            "Logs Insights: {} queries, {} rows, {} scanned (about ${:.4} at $0.005/GB)",
+            stats.done,
+            stats.rows,
+            human_bytes(stats.bytes_scanned),
+            stats.cost_usd()
+        );
+        Ok(result)
+    }
+}
+
+fn open_live(source: &SourceArgs, contact: Option<&str>) -> Result<Live, Failure> {
+    let now = chrono::Utc::now().timestamp_millis();
+    let (start, end) =
+        live_window(source.aws.since, source.start, source.end, now).map_err(Failure::Usage)?;
+    eprintln!(
+        "window: {} to {} (UTC)",
+        format_time(start),
+        format_time(end)
+    );
+    if end > now - INGESTION_LAG_MS {
+        eprintln!(
+            "warning: the window ends less than 5 minutes ago: CloudWatch Logs ingestion lags, \
+             the latest events may be missing (rerun later, or pass --end)"
+        );
+    }
+    let aws = AwsSettings {
+        profile: source.aws.profile.clone(),
+        region: source.aws.region.clone(),
+        endpoint_url: source.aws.endpoint_url.clone(),
+    };
+    let settings = LiveSettings {
+        target: Target::from_args(source.instance.as_deref(), source.log_group.as_deref()),
+        start,
+        end,
+        contact: contact.map(str::to_string),
+        show_queries: source.aws.show_queries,
+        save_logs: source.aws.save_logs.clone(),
+        runner: RunnerConfig {
+            max_concurrent: usize::from(source.aws.max_concurrent_queries),
+            ..RunnerConfig::default()
+        },
+    };
+    let source =
+        InsightsSource::open(&aws, settings).map_err(|e| Failure::from(AnalyzeError::from(e)))?;
+    Ok(Live { source, start, end })
+}
+
+/// CloudWatch Logs ingestion lag worth a warning.
+const INGESTION_LAG_MS: Millis = 5 * 60_000;
 
 /// Skipped lines go to stderr, never stdout: a count always, every line
 /// with its file and number under `--verbose`.

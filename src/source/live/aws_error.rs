@@ -56,10 +56,13 @@ pub fn describe<E, R>(
 ) -> SourceError
 where
     E: ProvideErrorMetadata + Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + HttpStatus,
 {
     let detail = match e {
-        SdkError::ServiceError(s) => s.err().message().unwrap_or("").to_string(),
+        SdkError::ServiceError(s) => match s.err().message() {
+            Some(m) if !m.is_empty() => m.to_string(),
+            _ => format!("HTTP {}", s.raw().status()),
+        },
         _ => DisplayErrorContext(e).to_string(),
     };
     match code(e) {
@@ -78,6 +81,9 @@ where
         Some(c) => SourceError::Service(format!(
             "{action} on {resource} failed{context}: {c}: {detail}"
         )),
+        None if matches!(e, SdkError::ServiceError(_)) => {
+            SourceError::Service(format!("{action} on {resource} failed{context}: {detail}"))
+        }
         None => config_or_service(action, resource, context, &detail),
     }
 }
@@ -97,4 +103,15 @@ fn config_or_service(action: &str, resource: &str, context: &str, detail: &str) 
         ));
     }
     SourceError::Service(format!("{action} on {resource} failed{context}: {detail}"))
+}
+
+/// The HTTP status of a raw response, for errors without a message.
+pub trait HttpStatus {
+    fn status(&self) -> u16;
+}
+
+impl HttpStatus for aws_smithy_runtime_api::http::Response {
+    fn status(&self) -> u16 {
+        self.status().as_u16()
+    }
 }

@@ -20,6 +20,7 @@ use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use lambda_config::FunctionConfig;
@@ -113,9 +114,12 @@ impl Intercept for Recorder {
         "CallRecorder"
     }
 
-    fn read_before_execution(
+    // Not `read_before_execution`: for a client interceptor that runs before
+    // the operation's configuration (and its Metadata) is applied.
+    fn read_before_serialization(
         &self,
         _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         if let Some(meta) = cfg.load::<Metadata>() {
@@ -289,6 +293,8 @@ impl LogSource for InsightsSource {
         let rows = self.run(vec![spec])?.into_iter().flatten();
         let mut skips: BTreeMap<String, SkippedLines> = BTreeMap::new();
         let mut events = 0;
+        let contact = self.settings.contact.clone();
+        let rows = rows.filter(|r| queries::connect_row_wanted(&r.message, contact.as_deref()));
         for (i, row) in rows.enumerate() {
             // The server names the group; trust the query's own group when
             // an emulator names it differently.

@@ -32,6 +32,14 @@ pub fn lambda_query() -> String {
     format!("{FIELDS}\n| sort @timestamp asc")
 }
 
+/// The Connect query's filter, applied again to each row, so an emulator
+/// that ignores filters answers as AWS does (the counts of contacts in the
+/// report stay the same); the engine's parsers still decide what is used.
+pub fn connect_row_wanted(message: &str, contact: Option<&str>) -> bool {
+    LAMBDA_MODULE_TYPES.iter().any(|t| message.contains(t))
+        || contact.is_some_and(|c| message.contains(c))
+}
+
 /// A contact id is a UUID; anything else is quoted safely.
 fn escape(text: &str) -> String {
     text.replace('\\', "\\\\").replace('"', "\\\"")

@@ -85,6 +85,11 @@ fn the_explain_filter_also_keeps_every_entry_of_the_contact() {
     let query = connect_query(Some(CONTACT));
     for message in entries() {
         let entry = parse_flow_entry(&message, 0, origin()).expect("a flow entry");
+        assert_eq!(
+            passes(&query, &message),
+            connect_row_wanted(&message, Some(CONTACT)),
+            "the client-side check differs from the query: {message}"
+        );
         if entry.lambda.is_some() || entry.contact_id == CONTACT {
             assert!(passes(&query, &message), "dropped {message}");
         } else {

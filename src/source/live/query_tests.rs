@@ -218,7 +218,7 @@ async fn gives_up_on_the_query_limit_after_the_retries() {
 /// Events one per second from 1000 s to 1010 s, three in the middle second.
 fn events() -> Vec<i64> {
     let mut e: Vec<i64> = (1000..=1010).map(|s| s * 1000 + 100).collect();
-    e.extend([1005_000, 1005_900]);
+    e.extend([1_005_000, 1_005_900]);
     e.sort();
     e
 }
