@@ -493,3 +493,46 @@ fn calls_nothing_outside_the_iam_policy() {
         assert!(!calls.iter().any(|c| c.contains("Invoke")));
     }
 }
+
+/// Ctrl-C while AWS does not answer: exit 130, promptly.
+#[test]
+fn ctrl_c_exits_130() {
+    use std::net::TcpListener;
+    use std::time::{Duration, Instant};
+    // An endpoint that accepts connections and never answers.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let holder = std::thread::spawn(move || {
+        let held: Vec<_> = listener.incoming().take(4).collect();
+        std::thread::sleep(Duration::from_secs(20));
+        drop(held);
+    });
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_connect-timeouts"))
+        .env_clear()
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .args(["scan", "--instance", "acme-prod", "--endpoint-url", &url])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let begun = Instant::now();
+    let out = child.wait_with_output().unwrap();
+    assert!(begun.elapsed() < Duration::from_secs(5));
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+    drop(holder);
+}

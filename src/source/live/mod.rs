@@ -31,6 +31,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::runtime::Runtime;
+use tokio::sync::watch;
 
 const CONNECT_PREFIX: &str = "/aws/connect/";
 
@@ -143,6 +144,7 @@ pub struct InsightsSource {
     saver: Option<Saver>,
     calls: Arc<Mutex<Vec<String>>>,
     region: String,
+    ctrl_c: watch::Receiver<bool>,
 }
 
 impl InsightsSource {
@@ -180,7 +182,12 @@ impl InsightsSource {
             Some(dir) => Some(Saver::new(dir)?),
             None => None,
         };
-        let (group, known) = rt.block_on(resolve_group(&logs, &settings.target, &region))?;
+        let ctrl_c = listen_for_ctrl_c(&rt);
+        let (group, known) = block_or_interrupt(
+            &rt,
+            &ctrl_c,
+            resolve_group(&logs, &settings.target, &region),
+        )??;
         Ok(InsightsSource {
             rt,
             logs,
@@ -194,6 +201,7 @@ impl InsightsSource {
             saver,
             calls,
             region,
+            ctrl_c,
         })
     }
 
@@ -226,6 +234,7 @@ impl InsightsSource {
 
     /// Run the queries with a progress bar, Ctrl-C stopping them.
     fn run(&mut self, specs: Vec<QuerySpec>) -> Result<Vec<Vec<Row>>, SourceError> {
+        self.check_interrupted()?;
         if self.settings.show_queries {
             for spec in &specs {
                 eprintln!(
@@ -251,7 +260,7 @@ impl InsightsSource {
                     human_bytes(s.bytes_scanned)
                 ))
             },
-            interrupted(),
+            interrupted(self.ctrl_c.clone()),
         ));
         bar.finish_and_clear();
         self.stats = stats;
@@ -265,6 +274,13 @@ impl InsightsSource {
             }
         }
         Ok(outcome.rows)
+    }
+
+    fn check_interrupted(&self) -> Result<(), SourceError> {
+        if *self.ctrl_c.borrow() {
+            return Err(SourceError::Interrupted);
+        }
+        Ok(())
     }
 
     fn summary(&mut self, label: String, events: u64, skips: BTreeMap<String, SkippedLines>) {
@@ -339,9 +355,12 @@ impl LogSource for InsightsSource {
             if self.configs.contains_key(function) {
                 continue;
             }
-            let config = self
-                .rt
-                .block_on(lambda_config::fetch(&self.lambda, function));
+            self.check_interrupted()?;
+            let config = block_or_interrupt(
+                &self.rt,
+                &self.ctrl_c,
+                lambda_config::fetch(&self.lambda, function),
+            )?;
             for note in &config.notes {
                 eprintln!("note: {}: {note}", config.name);
             }
@@ -443,10 +462,36 @@ fn runtime() -> Result<Runtime, SourceError> {
         .map_err(|e| SourceError::Config(format!("cannot start the async runtime: {e}")))
 }
 
-/// Resolves when the user presses Ctrl-C (never, if the handler cannot be
+/// Listen for Ctrl-C for the whole run (once the handler is installed, a
+/// Ctrl-C between queries must not be lost): the flag turns true for good.
+fn listen_for_ctrl_c(rt: &Runtime) -> watch::Receiver<bool> {
+    let (tx, rx) = watch::channel(false);
+    rt.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            let _ = tx.send(true);
+        }
+    });
+    rx
+}
+
+/// Run `fut` to completion unless Ctrl-C comes first.
+fn block_or_interrupt<T>(
+    rt: &Runtime,
+    ctrl_c: &watch::Receiver<bool>,
+    fut: impl std::future::Future<Output = T>,
+) -> Result<T, SourceError> {
+    rt.block_on(async {
+        tokio::select! {
+            out = fut => Ok(out),
+            _ = interrupted(ctrl_c.clone()) => Err(SourceError::Interrupted),
+        }
+    })
+}
+
+/// Resolves once Ctrl-C was pressed (never, if the handler could not be
 /// installed).
-async fn interrupted() {
-    if tokio::signal::ctrl_c().await.is_err() {
+async fn interrupted(mut rx: watch::Receiver<bool>) {
+    if rx.wait_for(|pressed| *pressed).await.is_err() {
         std::future::pending::<()>().await;
     }
 }
