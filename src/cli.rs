@@ -200,6 +200,7 @@ impl SourceArgs {
             end: self.end,
             strict: self.strict,
             connect_group_exists: false,
+            function_settings: Default::default(),
         })
     }
 }

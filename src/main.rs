@@ -6,12 +6,14 @@ use connect_timeouts::cli::{live_window, Cli, Command, OutputArgs, SourceArgs};
 use connect_timeouts::model::{InputsSummary, Millis};
 use connect_timeouts::report::{write_explain, write_scan};
 use connect_timeouts::source::live::query::RunnerConfig;
+use connect_timeouts::source::live::save::read_settings;
 use connect_timeouts::source::live::{
     human_bytes, AwsSettings, InsightsSource, LiveSettings, Target,
 };
 use connect_timeouts::source::SourceError;
 use connect_timeouts::time::format_time;
 use std::io::{self, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Exit codes (documented in the README).
@@ -86,7 +88,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 let result = analyze::scan(&mut live.source, &opts);
                 live.finish(result)?
             } else {
-                analyze::scan_files(&source.input, &opts)?
+                analyze::scan_files(&source.input, &with_saved_settings(opts, &source.input)?)?
             };
             report_inputs(&result.inputs, &output);
             let mut out = io::stdout().lock();
@@ -112,6 +114,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 let result = analyze::explain(&mut live.source, &opts, contact_id);
                 live.finish(result)?
             } else {
+                let opts = with_saved_settings(opts, &source.input)?;
                 analyze::explain_files(&source.input, &opts, contact_id)?
             };
             report_inputs(&result.inputs, &output);
@@ -121,6 +124,15 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(0)
         }
     }
+}
+
+/// The Lambda configuration a `--save-logs` capture carries.
+fn with_saved_settings(mut opts: Options, inputs: &[PathBuf]) -> Result<Options, Failure> {
+    for dir in inputs.iter().filter(|p| p.is_dir()) {
+        let saved = read_settings(dir).map_err(|e| Failure::Other(exit::INPUT, e))?;
+        opts.function_settings.extend(saved);
+    }
+    Ok(opts)
 }
 
 /// A live run: the Insights source and the window it covers.

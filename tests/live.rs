@@ -170,22 +170,29 @@ fn run_json(cmd: &mut assert_cmd::Command) -> Value {
     serde_json::from_slice(&out.stdout).expect("one JSON document on stdout")
 }
 
-/// What must be equal between sources: the failures with their classes,
-/// links and evidence, without where each event was read from.
-fn comparable(failures: &Value) -> Value {
-    fn strip(v: &mut Value) {
+/// The failures without the keys named (and without where each event was
+/// read from).
+fn without(failures: &Value, keys: &[&str]) -> Value {
+    fn strip(v: &mut Value, keys: &[&str]) {
         match v {
             Value::Object(map) => {
                 map.remove("origin");
-                map.values_mut().for_each(strip);
+                for k in keys {
+                    map.remove(*k);
+                }
+                map.values_mut().for_each(|v| strip(v, keys));
             }
-            Value::Array(items) => items.iter_mut().for_each(strip),
+            Value::Array(items) => items.iter_mut().for_each(|v| strip(v, keys)),
             _ => {}
         }
     }
     let mut v = failures.clone();
-    strip(&mut v);
+    strip(&mut v, keys);
     v
+}
+
+fn comparable(failures: &Value) -> Value {
+    without(failures, &[])
 }
 
 fn summary(failures: &Value) -> Vec<(String, String, Vec<String>)> {
@@ -259,10 +266,18 @@ fn a_live_scan_matches_the_offline_scan_and_save_logs_round_trips() {
             ),
         ]
     );
+    // Identical but for the fixes, which the live scan writes knowing the
+    // functions' configuration (the emulator's functions have no VPC).
     assert_eq!(
-        comparable(&live["failures"]),
-        comparable(&offline["failures"])
+        without(&live["failures"], &["fix"]),
+        without(&offline["failures"], &["fix"])
     );
+    let fix = live["failures"][0]["fix"].as_str().unwrap();
+    assert!(fix.contains("cold start") && !fix.contains("VPC"), "{fix}");
+    assert!(offline["failures"][0]["fix"]
+        .as_str()
+        .unwrap()
+        .contains("VPC"));
     assert_eq!(live["scope"]["connect_group"], "/aws/connect/acme-prod");
     assert_eq!(
         live["scope"]["lambda_groups"],
@@ -312,7 +327,10 @@ fn a_live_explain_matches_the_offline_explain() {
             ])
             .arg(s.offline.path()),
     );
-    assert_eq!(comparable(&live["blocks"]), comparable(&offline["blocks"]));
+    assert_eq!(
+        without(&live["blocks"], &["fix"]),
+        without(&offline["blocks"], &["fix"])
+    );
     let blocks = live["blocks"].as_array().unwrap();
     assert_eq!(
         blocks.len(),
@@ -465,8 +483,8 @@ fn calls_nothing_outside_the_iam_policy() {
             connect_group: Some("/aws/connect/acme-prod".into()),
             start: Some(t - 60_000),
             end: Some(t + 600_000),
-            strict: false,
             connect_group_exists: true,
+            ..Options::default()
         };
         match contact {
             None => assert_eq!(scan(&mut source, &opts).unwrap().failures.len(), 2),
@@ -535,4 +553,74 @@ fn ctrl_c_exits_130() {
     );
     assert!(out.stdout.is_empty());
     drop(holder);
+}
+
+/// The Lambda configuration feeds classification: a configured timeout
+/// (2 s) shorter than the block's limit (8 s) is a misconfigured timeout
+/// even when no timeout line was logged; the capture carries it.
+#[test]
+fn the_configured_timeout_makes_a_misconfigured_timeout_and_the_capture_keeps_it() {
+    let t = base();
+    let group = "/aws/lambda/profile";
+    let stream = "2026/11/28/[$LATEST]feedfacefeedfacefeedfacefeedface";
+    let rid = "d4c3b2a1-3333-4e5f-8a9b-0c1d2e3f4a5b";
+    const ERR: &str = r#""Results":"The Lambda Function Returned An Error.","#;
+    let events = vec![
+        flow(CONTACT, t + 100, &lambda_block(ERR, "profile", 8000)),
+        line(
+            group,
+            stream,
+            t + 130,
+            format!("START RequestId: {rid} Version: $LATEST\n"),
+        ),
+        line(
+            group,
+            stream,
+            t + 140,
+            format!("{}\t{rid}\tINFO\tloading the profile\n", iso(t + 140)),
+        ),
+    ];
+    let moto = Moto::start();
+    let mut spec = seed_spec(&events);
+    spec["functions"] = json!([{"name": "profile", "timeout": 2}]);
+    moto.seed(&spec);
+    let offline = tempfile::tempdir().unwrap();
+    write_offline(offline.path(), &events);
+    let saved = tempfile::tempdir().unwrap();
+    let (start, end) = (iso(t - 60_000), iso(t + 600_000));
+    let live = run_json(
+        moto.bin()
+            .args([
+                "scan",
+                "-o",
+                "json",
+                "--instance",
+                "acme-prod",
+                "--start",
+                &start,
+                "--end",
+                &end,
+                "--save-logs",
+            ])
+            .arg(saved.path())
+            .args(["--endpoint-url", &moto.url]),
+    );
+    let plain = run_json(
+        bin()
+            .args(["scan", "-o", "json", "--start", &start, "--end", &end, "-i"])
+            .arg(offline.path()),
+    );
+    assert_eq!(live["failures"][0]["class"], "misconfigured_timeout");
+    assert_ne!(plain["failures"][0]["class"], "misconfigured_timeout");
+    let evidence = live["failures"][0]["evidence"].to_string();
+    assert!(evidence.contains("configured timeout is 2 s"), "{evidence}");
+    let replay = run_json(
+        bin()
+            .args(["scan", "-o", "json", "--start", &start, "--end", &end, "-i"])
+            .arg(saved.path()),
+    );
+    assert_eq!(
+        comparable(&replay["failures"]),
+        comparable(&live["failures"])
+    );
 }

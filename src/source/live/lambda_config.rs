@@ -4,6 +4,7 @@
 //! "unknown" with a note, never aborts the scan.
 
 use super::aws_error::describe;
+use crate::classify::FunctionSettings;
 use aws_sdk_lambda::Client;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -26,6 +27,15 @@ pub fn default_group(function: &str) -> String {
 }
 
 impl FunctionConfig {
+    /// What classification uses.
+    pub fn settings(&self) -> FunctionSettings {
+        FunctionSettings {
+            timeout_s: self.timeout_s.map(f64::from),
+            vpc_attached: self.vpc_attached,
+            provisioned_concurrency: self.provisioned,
+        }
+    }
+
     /// One line for stderr.
     pub fn summary(&self) -> String {
         let or_unknown = |v: Option<String>| v.unwrap_or_else(|| "unknown".into());

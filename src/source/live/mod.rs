@@ -11,6 +11,7 @@ pub mod query;
 pub mod save;
 
 use super::{Accepted, Event, LogSource, SourceError};
+use crate::classify::FunctionSettings;
 use crate::model::{InputFileSummary, InputsSummary, Millis, SkippedLines};
 use crate::time::format_time;
 use crate::windows::{Windows, TAIL_MS};
@@ -226,8 +227,9 @@ impl InsightsSource {
 
     /// Flush `--save-logs`.
     pub fn finish(&mut self) -> Result<(), SourceError> {
+        let settings = self.function_settings();
         match &mut self.saver {
-            Some(saver) => saver.finish(),
+            Some(saver) => saver.finish(&settings),
             None => Ok(()),
         }
     }
@@ -410,6 +412,13 @@ impl LogSource for InsightsSource {
 
     fn known_groups(&self) -> Vec<String> {
         self.known.clone()
+    }
+
+    fn function_settings(&self) -> BTreeMap<String, FunctionSettings> {
+        self.configs
+            .iter()
+            .map(|(name, config)| (name.clone(), config.settings()))
+            .collect()
     }
 
     fn inputs(&self) -> InputsSummary {

@@ -3,11 +3,37 @@
 //! live result and the capture can be attached to an incident.
 
 use super::query::Row;
+use crate::classify::FunctionSettings;
 use crate::source::SourceError;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+
+/// The functions' configuration in a capture: a hidden file, so the
+/// offline reader's discovery skips it and `main` reads it for `--input`.
+pub const SETTINGS_FILE: &str = ".lambda-configuration.json";
+
+/// Write the functions' configuration next to the events.
+pub fn write_settings(
+    dir: &Path,
+    settings: &BTreeMap<String, FunctionSettings>,
+) -> Result<(), SourceError> {
+    let path = dir.join(SETTINGS_FILE);
+    let text = serde_json::to_string_pretty(settings)
+        .map_err(|e| SourceError::Config(format!("--save-logs: {e}")))?;
+    fs::write(&path, text + "\n").map_err(|e| io_error(&path, &e))
+}
+
+/// The configuration saved in a capture directory, if any.
+pub fn read_settings(dir: &Path) -> Result<BTreeMap<String, FunctionSettings>, String> {
+    let path = dir.join(SETTINGS_FILE);
+    match fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
 
 pub struct Saver {
     dir: PathBuf,
@@ -56,11 +82,15 @@ impl Saver {
         Ok(())
     }
 
-    pub fn finish(&mut self) -> Result<(), SourceError> {
+    /// Flush the events and write the configuration.
+    pub fn finish(
+        &mut self,
+        settings: &BTreeMap<String, FunctionSettings>,
+    ) -> Result<(), SourceError> {
         for out in self.files.values_mut() {
             out.flush().map_err(|e| io_error(&self.dir, &e))?;
         }
-        Ok(())
+        write_settings(&self.dir, settings)
     }
 }
 
