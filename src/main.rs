@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use connect_timeouts::analyze::{self, AnalyzeError, Options};
-use connect_timeouts::cli::{live_window, Cli, Command, OutputArgs, SourceArgs};
+use connect_timeouts::cli::{live_window, Cli, Command, Format, OutputArgs, SourceArgs};
 use connect_timeouts::model::{InputsSummary, Millis};
 use connect_timeouts::report::{write_explain, write_scan};
 use connect_timeouts::source::live::query::RunnerConfig;
@@ -82,18 +82,20 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             fail_on_findings,
         } => {
             let opts = source.options().map_err(Failure::Usage)?;
-            let result = if source.input.is_empty() {
+            let (result, live) = if source.input.is_empty() {
                 let mut live = open_live(&source, None)?;
                 let opts = live.options(opts);
                 let result = analyze::scan(&mut live.source, &opts);
-                live.finish(result)?
+                let (result, section) = live.finish(result)?;
+                (result, Some(section))
             } else {
-                analyze::scan_files(&source.input, &with_saved_settings(opts, &source.input)?)?
+                let opts = with_saved_settings(opts, &source.input)?;
+                (analyze::scan_files(&source.input, &opts)?, None)
             };
             report_inputs(&result.inputs, &output);
-            let mut out = io::stdout().lock();
-            write_scan(&mut out, &result, output.output.into())?;
-            out.flush()?;
+            let mut doc = Vec::new();
+            write_scan(&mut doc, &result, output.output.into())?;
+            emit(doc, live.as_ref(), output.output)?;
             let found = !result.failures.is_empty();
             Ok(if fail_on_findings && found {
                 exit::FINDINGS
@@ -108,22 +110,60 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         } => {
             let opts = source.options().map_err(Failure::Usage)?;
             let contact_id = contact_id.trim();
-            let result = if source.input.is_empty() {
+            let (result, live) = if source.input.is_empty() {
                 let mut live = open_live(&source, Some(contact_id))?;
                 let opts = live.options(opts);
                 let result = analyze::explain(&mut live.source, &opts, contact_id);
-                live.finish(result)?
+                let (result, section) = live.finish(result)?;
+                (result, Some(section))
             } else {
                 let opts = with_saved_settings(opts, &source.input)?;
-                analyze::explain_files(&source.input, &opts, contact_id)?
+                (
+                    analyze::explain_files(&source.input, &opts, contact_id)?,
+                    None,
+                )
             };
             report_inputs(&result.inputs, &output);
-            let mut out = io::stdout().lock();
-            write_explain(&mut out, &result, output.output.into())?;
-            out.flush()?;
+            let mut doc = Vec::new();
+            write_explain(&mut doc, &result, output.output.into())?;
+            emit(doc, live.as_ref(), output.output)?;
             Ok(0)
         }
     }
+}
+
+/// Print the document; a live JSON document gains a `live` section (queries,
+/// bytes scanned, estimated cost, the functions' configuration) as its last
+/// key, the report's own keys untouched.
+fn emit(doc: Vec<u8>, live: Option<&serde_json::Value>, format: Format) -> Result<(), Failure> {
+    let doc = match (live, format) {
+        (Some(section), Format::Json) => with_section(doc, "live", section),
+        _ => doc,
+    };
+    let mut out = io::stdout().lock();
+    out.write_all(&doc)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Append `"key": value` to a pretty-printed JSON object.
+fn with_section(mut doc: Vec<u8>, key: &str, value: &serde_json::Value) -> Vec<u8> {
+    while doc.last().is_some_and(u8::is_ascii_whitespace) {
+        doc.pop();
+    }
+    if doc.last() != Some(&b'}') {
+        doc.push(b'\n');
+        return doc;
+    }
+    doc.pop();
+    while doc.last().is_some_and(u8::is_ascii_whitespace) {
+        doc.pop();
+    }
+    let pretty = serde_json::to_string_pretty(value)
+        .unwrap_or_else(|_| "null".into())
+        .replace('\n', "\n  ");
+    doc.extend_from_slice(format!(",\n  \"{key}\": {pretty}\n}}\n").as_bytes());
+    doc
 }
 
 /// The Lambda configuration a `--save-logs` capture carries.
@@ -152,12 +192,17 @@ impl Live {
         opts
     }
 
-    /// Flush `--save-logs` and print what the queries cost (stderr).
-    fn finish<T>(mut self, result: Result<T, AnalyzeError>) -> Result<T, Failure> {
+    /// Flush `--save-logs`, print what the queries cost (stderr), and
+    /// return the `live` section of the JSON document.
+    fn finish<T>(
+        mut self,
+        result: Result<T, AnalyzeError>,
+    ) -> Result<(T, serde_json::Value), Failure> {
         let saved = self.source.finish();
         let result = result?;
         saved.map_err(|e| Failure::from(AnalyzeError::from(e)))?;
-        for config in self.source.function_configs() {
+        let configs = self.source.function_configs();
+        for config in &configs {
             eprintln!("lambda {}", config.summary());
         }
         let stats = self.source.stats();
@@ -168,7 +213,31 @@ impl Live {
             human_bytes(stats.bytes_scanned),
             stats.cost_usd()
         );
-        Ok(result)
+        let functions: Vec<serde_json::Value> = configs
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "function": c.name,
+                    "log_group": c.log_group,
+                    "timeout_s": c.timeout_s,
+                    "memory_mb": c.memory_mb,
+                    "runtime": c.runtime,
+                    "vpc_attached": c.vpc_attached,
+                    "log_format": c.log_format,
+                    "provisioned_concurrency": c.provisioned,
+                    "notes": c.notes,
+                })
+            })
+            .collect();
+        let section = serde_json::json!({
+            "queries": stats.done,
+            "window_splits": stats.splits,
+            "rows": stats.rows,
+            "bytes_scanned": stats.bytes_scanned,
+            "estimated_cost_usd": stats.cost_usd(),
+            "functions": functions,
+        });
+        Ok((result, section))
     }
 }
 
@@ -241,5 +310,23 @@ fn report_inputs(inputs: &InputsSummary, output: &OutputArgs) {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_section_is_appended_as_the_last_key() {
+        let doc = b"{\n  \"a\": 1\n}\n".to_vec();
+        let out = with_section(doc, "live", &serde_json::json!({"b": 2}));
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "{\n  \"a\": 1,\n  \"live\": {\n    \"b\": 2\n  }\n}\n"
+        );
+        let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(parsed["live"]["b"], 2);
     }
 }

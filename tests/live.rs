@@ -284,6 +284,17 @@ fn a_live_scan_matches_the_offline_scan_and_save_logs_round_trips() {
         offline["scope"]["lambda_groups"]
     );
     assert_eq!(live["summary"]["lambda_blocks"], 3);
+    // What the queries cost (moto returns no statistics: 0 bytes), and the
+    // functions' configuration, in the JSON's `live` section.
+    let section = &live["live"];
+    assert_eq!(section["queries"], 3, "{section}");
+    assert_eq!(section["bytes_scanned"], 0.0);
+    assert_eq!(section["estimated_cost_usd"], 0.0);
+    let functions = section["functions"].as_array().unwrap();
+    assert_eq!(functions[1]["function"], "crm-lookup");
+    assert_eq!(functions[1]["timeout_s"], 3);
+    assert_eq!(functions[1]["log_group"], "/aws/lambda/crm-lookup");
+    assert!(offline.get("live").is_none());
 
     // The capture reproduces the live result exactly.
     let replay = run_json(
