@@ -635,3 +635,24 @@ fn the_configured_timeout_makes_a_misconfigured_timeout_and_the_capture_keeps_it
         comparable(&live["failures"])
     );
 }
+
+/// A server that enforces IAM (moto's INITIAL_NO_AUTH_ACTION_COUNT=0)
+/// refuses unknown keys: the message names the IAM action and resource.
+#[test]
+fn a_refused_call_names_the_iam_action_and_resource() {
+    let moto = Moto::start_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", "0")]);
+    moto.bin()
+        .args([
+            "scan",
+            "--instance",
+            "acme-prod",
+            "--endpoint-url",
+            &moto.url,
+        ])
+        .assert()
+        .code(254)
+        .stderr(predicate::str::contains(
+            "access denied: logs:DescribeLogGroups on /aws/connect/",
+        ))
+        .stderr(predicate::str::contains("IAM policy"));
+}

@@ -48,10 +48,16 @@ fn status_of(port: u16, path: &str) -> Option<String> {
 
 impl Moto {
     pub fn start() -> Moto {
+        Moto::start_with(&[])
+    }
+
+    /// With extra environment for the server (e.g. IAM enforcement).
+    pub fn start_with(env: &[(&str, &str)]) -> Moto {
         let server = moto_server();
         let port = free_port();
         let child = Command::new(&server)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -81,6 +81,13 @@ where
         Some(c) => SourceError::Service(format!(
             "{action} on {resource} failed{context}: {c}: {detail}"
         )),
+        None if matches!(e, SdkError::ServiceError(s) if matches!(s.raw().status(), 401 | 403)) => {
+            SourceError::Service(format!(
+                "access denied: {action} on {resource}{context}: {detail}\n\
+                 check the credentials (--profile / AWS_PROFILE) and grant {action} on that \
+                 resource (the README lists the minimal read-only IAM policy)"
+            ))
+        }
         None if matches!(e, SdkError::ServiceError(_)) => {
             SourceError::Service(format!("{action} on {resource} failed{context}: {detail}"))
         }
