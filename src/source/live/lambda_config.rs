@@ -5,6 +5,8 @@
 
 use super::aws_error::describe;
 use crate::classify::FunctionSettings;
+use crate::source::SourceError;
+use aws_sdk_lambda::operation::get_function_configuration::GetFunctionConfigurationOutput;
 use aws_sdk_lambda::Client;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -53,62 +55,128 @@ impl FunctionConfig {
     }
 }
 
-/// GetFunctionConfiguration and ListProvisionedConcurrencyConfigs for one
-/// function; each failure becomes a note.
-pub async fn fetch(client: &Client, function: &str) -> FunctionConfig {
+/// GetFunctionConfiguration for the qualifier Connect used (falling back
+/// to the unqualified function when that fails), and provisioned
+/// concurrency: GetProvisionedConcurrencyConfig for that qualifier, else
+/// ListProvisionedConcurrencyConfigs. Each failure becomes a note.
+pub async fn fetch(client: &Client, function: &str, qualifier: Option<&str>) -> FunctionConfig {
     let mut cfg = FunctionConfig {
         name: function.to_string(),
         log_group: default_group(function),
         ..FunctionConfig::default()
     };
-    match client
+    let mut got = get_configuration(client, function, qualifier).await;
+    if got.is_err() && qualifier.is_some() {
+        got = get_configuration(client, function, None).await;
+    }
+    match got {
+        Ok(out) => apply(&mut cfg, out),
+        Err(err) => cfg.notes.push(format!(
+            "configuration unknown, assuming the log group {} ({err})",
+            cfg.log_group
+        )),
+    }
+    cfg.provisioned = match qualifier {
+        Some(q) => provisioned_on(client, function, q, &mut cfg.notes).await,
+        None => provisioned_anywhere(client, function, &mut cfg.notes).await,
+    };
+    cfg
+}
+
+async fn get_configuration(
+    client: &Client,
+    function: &str,
+    qualifier: Option<&str>,
+) -> Result<GetFunctionConfigurationOutput, SourceError> {
+    let resource = match qualifier {
+        Some(q) => format!("{function}:{q}"),
+        None => function.to_string(),
+    };
+    client
         .get_function_configuration()
         .function_name(function)
+        .set_qualifier(qualifier.map(str::to_string))
+        .send()
+        .await
+        .map_err(|e| describe(&e, "lambda:GetFunctionConfiguration", &resource, ""))
+}
+
+fn apply(cfg: &mut FunctionConfig, out: GetFunctionConfigurationOutput) {
+    cfg.timeout_s = out.timeout;
+    cfg.memory_mb = out.memory_size;
+    cfg.runtime = out.runtime.map(|r| r.as_str().to_string());
+    cfg.vpc_attached = Some(
+        out.vpc_config
+            .as_ref()
+            .and_then(|v| v.vpc_id.as_deref())
+            .is_some_and(|id| !id.is_empty()),
+    );
+    if let Some(logging) = out.logging_config {
+        cfg.log_format = logging.log_format.map(|f| f.as_str().to_string());
+        if let Some(group) = logging.log_group.filter(|g| !g.is_empty()) {
+            cfg.log_group = group;
+        }
+    }
+}
+
+/// Provisioned concurrency on the alias or version Connect invoked.
+async fn provisioned_on(
+    client: &Client,
+    function: &str,
+    qualifier: &str,
+    notes: &mut Vec<String>,
+) -> Option<bool> {
+    match client
+        .get_provisioned_concurrency_config()
+        .function_name(function)
+        .qualifier(qualifier)
         .send()
         .await
     {
-        Ok(out) => {
-            cfg.timeout_s = out.timeout;
-            cfg.memory_mb = out.memory_size;
-            cfg.runtime = out.runtime.map(|r| r.as_str().to_string());
-            cfg.vpc_attached = Some(
-                out.vpc_config
-                    .as_ref()
-                    .and_then(|v| v.vpc_id.as_deref())
-                    .is_some_and(|id| !id.is_empty()),
-            );
-            if let Some(logging) = out.logging_config {
-                cfg.log_format = logging.log_format.map(|f| f.as_str().to_string());
-                if let Some(group) = logging.log_group.filter(|g| !g.is_empty()) {
-                    cfg.log_group = group;
-                }
-            }
+        Ok(out) => Some(out.requested_provisioned_concurrent_executions.unwrap_or(0) > 0),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_provisioned_concurrency_config_not_found_exception()) =>
+        {
+            Some(false)
         }
         Err(e) => {
-            let err = describe(&e, "lambda:GetFunctionConfiguration", function, "");
-            cfg.notes.push(format!(
-                "configuration unknown, assuming the log group {} ({err})",
-                cfg.log_group
-            ));
+            let err = describe(
+                &e,
+                "lambda:GetProvisionedConcurrencyConfig",
+                &format!("{function}:{qualifier}"),
+                "",
+            );
+            notes.push(format!("provisioned concurrency unknown ({err})"));
+            None
         }
     }
+}
+
+/// Provisioned concurrency on any alias or version of the function.
+async fn provisioned_anywhere(
+    client: &Client,
+    function: &str,
+    notes: &mut Vec<String>,
+) -> Option<bool> {
     match client
         .list_provisioned_concurrency_configs()
         .function_name(function)
         .send()
         .await
     {
-        Ok(out) => {
-            cfg.provisioned = Some(
-                out.provisioned_concurrency_configs
-                    .is_some_and(|c| !c.is_empty()),
-            );
-        }
+        Ok(out) => Some(
+            out.provisioned_concurrency_configs
+                .is_some_and(|c| !c.is_empty()),
+        ),
         Err(e) => {
             let err = describe(&e, "lambda:ListProvisionedConcurrencyConfigs", function, "");
-            cfg.notes
-                .push(format!("provisioned concurrency unknown ({err})"));
+            notes.push(format!("provisioned concurrency unknown ({err})"));
+            None
         }
     }
-    cfg
 }
+
+#[cfg(test)]
+#[path = "lambda_config_tests.rs"]
+mod tests;

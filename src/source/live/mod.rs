@@ -12,7 +12,8 @@ pub mod save;
 
 use super::{Accepted, Event, LogSource, SourceError};
 use crate::classify::FunctionSettings;
-use crate::model::{InputFileSummary, InputsSummary, Millis, SkippedLines};
+use crate::model::{FlowEntry, InputFileSummary, InputsSummary, Millis, Origin, SkippedLines};
+use crate::parse::connect::parse_flow_entry;
 use crate::time::format_time;
 use crate::windows::{Windows, TAIL_MS};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -27,7 +28,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use lambda_config::FunctionConfig;
 use query::{QuerySpec, Row, RunnerConfig, Stats};
 use save::Saver;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -142,6 +143,7 @@ pub struct InsightsSource {
     stats: Stats,
     summaries: Vec<InputFileSummary>,
     configs: BTreeMap<String, FunctionConfig>,
+    qualifiers: BTreeMap<String, BTreeSet<Option<String>>>,
     saver: Option<Saver>,
     calls: Arc<Mutex<Vec<String>>>,
     region: String,
@@ -199,6 +201,7 @@ impl InsightsSource {
             stats: Stats::default(),
             summaries: Vec::new(),
             configs: BTreeMap::new(),
+            qualifiers: BTreeMap::new(),
             saver,
             calls,
             region,
@@ -278,6 +281,25 @@ impl InsightsSource {
         Ok(outcome.rows)
     }
 
+    /// Remember which qualifier (alias or version) Connect invoked each
+    /// function with, for its configuration.
+    fn note_qualifier(&mut self, message: &str) {
+        let origin = Origin {
+            file: String::new(),
+            line: 0,
+        };
+        if let Ok(FlowEntry {
+            lambda: Some(lambda),
+            ..
+        }) = parse_flow_entry(message, 0, origin)
+        {
+            self.qualifiers
+                .entry(lambda.function_name)
+                .or_default()
+                .insert(lambda.qualifier);
+        }
+    }
+
     fn check_interrupted(&self) -> Result<(), SourceError> {
         if *self.ctrl_c.borrow() {
             return Err(SourceError::Interrupted);
@@ -314,6 +336,7 @@ impl LogSource for InsightsSource {
         let contact = self.settings.contact.clone();
         let rows = rows.filter(|r| queries::connect_row_wanted(&r.message, contact.as_deref()));
         for (i, row) in rows.enumerate() {
+            self.note_qualifier(&row.message);
             // The server names the group; trust the query's own group when
             // an emulator names it differently.
             let group = if wanted(&row.group) {
@@ -358,10 +381,15 @@ impl LogSource for InsightsSource {
                 continue;
             }
             self.check_interrupted()?;
+            // The qualifier Connect used, when it used only one.
+            let qualifier = match self.qualifiers.get(function) {
+                Some(used) if used.len() == 1 => used.iter().next().cloned().flatten(),
+                _ => None,
+            };
             let config = block_or_interrupt(
                 &self.rt,
                 &self.ctrl_c,
-                lambda_config::fetch(&self.lambda, function),
+                lambda_config::fetch(&self.lambda, function, qualifier.as_deref()),
             )?;
             for note in &config.notes {
                 eprintln!("note: {}: {note}", config.name);
