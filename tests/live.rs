@@ -656,3 +656,65 @@ fn a_refused_call_names_the_iam_action_and_resource() {
         ))
         .stderr(predicate::str::contains("IAM policy"));
 }
+
+/// The Connect query's filter keeps every row the engine needs, on every
+/// Connect event of the repository's fixtures (when present) and of the
+/// scenario above: each Lambda block for `scan`, and each entry of the
+/// contact too for `explain`. (The Lambda queries have no filter.)
+#[test]
+fn the_connect_filters_keep_every_row_the_engine_uses() {
+    use connect_timeouts::model::Origin;
+    use connect_timeouts::parse::connect::parse_flow_entry;
+    use connect_timeouts::source::files::{discover, read_file};
+    use connect_timeouts::source::live::queries::{connect_query, evaluate_filter, lambda_query};
+
+    let scenario_dir = tempfile::tempdir().unwrap();
+    write_offline(scenario_dir.path(), &scenario(base()));
+    let mut roots = vec![scenario_dir.path().to_path_buf()];
+    if fixtures().is_dir() {
+        roots.push(fixtures());
+    }
+    let files = discover(&roots).unwrap();
+    let scan_query = connect_query(None);
+    assert!(!lambda_query().contains("filter"));
+    let (mut blocks, mut entries) = (0, 0);
+    for file in &files {
+        // Deliberately broken fixture files (garbage, truncated) are not
+        // exports: the other tests cover them.
+        let _ = read_file(file, &mut |ev| {
+            let group = ev.group.or(file.group_hint.as_deref()).unwrap_or("");
+            if !group.starts_with("/aws/connect/") {
+                return;
+            }
+            let origin = Origin {
+                file: file.display.clone(),
+                line: ev.line,
+            };
+            let Ok(entry) = parse_flow_entry(ev.message, ev.timestamp, origin) else {
+                return;
+            };
+            entries += 1;
+            if entry.lambda.is_some() {
+                blocks += 1;
+                assert_eq!(
+                    evaluate_filter(&scan_query, ev.message),
+                    Ok(true),
+                    "the scan query drops a Lambda block: {}:{}",
+                    file.display,
+                    ev.line
+                );
+            }
+            assert_eq!(
+                evaluate_filter(&connect_query(Some(&entry.contact_id)), ev.message),
+                Ok(true),
+                "the explain query drops an entry of its contact: {}:{}",
+                file.display,
+                ev.line
+            );
+        });
+    }
+    assert!(
+        blocks >= 3 && entries > blocks,
+        "{blocks} blocks, {entries} entries"
+    );
+}

@@ -40,6 +40,35 @@ pub fn connect_row_wanted(message: &str, contact: Option<&str>) -> bool {
         || contact.is_some_and(|c| message.contains(c))
 }
 
+/// Evaluate the `filter` commands of a query emitted here on one
+/// `@message`, as Insights would: for the tests that prove the filters keep
+/// every row the engine needs. Supports exactly what is emitted:
+/// `@message like "text"` terms joined by `or`; anything else is an error,
+/// never a silent pass.
+pub fn evaluate_filter(query: &str, message: &str) -> Result<bool, String> {
+    let mut keep = true;
+    for filter in query
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("| filter "))
+    {
+        let mut any = false;
+        for t in filter.split(" or ") {
+            let text = like_term(t).ok_or_else(|| format!("cannot evaluate {t:?}"))?;
+            any |= message.contains(&text);
+        }
+        keep &= any;
+    }
+    Ok(keep)
+}
+
+fn like_term(t: &str) -> Option<String> {
+    let quoted = t
+        .trim()
+        .strip_prefix("@message like \"")?
+        .strip_suffix('"')?;
+    Some(quoted.replace("\\\"", "\"").replace("\\\\", "\\"))
+}
+
 /// A contact id is a UUID; anything else is quoted safely.
 fn escape(text: &str) -> String {
     text.replace('\\', "\\\\").replace('"', "\\\"")

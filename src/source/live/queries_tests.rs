@@ -6,27 +6,8 @@ use super::*;
 use crate::model::Origin;
 use crate::parse::connect::parse_flow_entry;
 
-/// Evaluate the `filter` commands of `query` on one `@message`. Supports
-/// exactly what the tool emits: `@message like "text"` terms joined by `or`.
 fn passes(query: &str, message: &str) -> bool {
-    query
-        .lines()
-        .filter_map(|line| line.trim().strip_prefix("| filter "))
-        .all(|filter| {
-            filter.split(" or ").all(|t| term(t).is_some())
-                && filter
-                    .split(" or ")
-                    .filter_map(term)
-                    .any(|text| message.contains(&text))
-        })
-}
-
-fn term(t: &str) -> Option<String> {
-    let quoted = t
-        .trim()
-        .strip_prefix("@message like \"")?
-        .strip_suffix('"')?;
-    Some(quoted.replace("\\\"", "\"").replace("\\\\", "\\"))
+    evaluate_filter(query, message).unwrap_or(false)
 }
 
 const CONTACT: &str = "c627399f-13ca-47fa-b6d9-5396c24e5a9e";
