@@ -718,3 +718,26 @@ fn the_connect_filters_keep_every_row_the_engine_uses() {
         "{blocks} blocks, {entries} entries"
     );
 }
+
+/// An SSO profile without a valid session: exit 253, telling the user to
+/// log in again with that profile.
+#[test]
+fn an_expired_sso_session_says_to_log_in() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config");
+    fs::write(
+        &config,
+        "[profile oncall]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n\
+         sso_account_id = 111122223333\nsso_role_name = ReadOnly\nregion = us-east-1\n",
+    )
+    .unwrap();
+    bin()
+        .env("HOME", home.path())
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .args(["scan", "--instance", "acme-prod", "--profile", "oncall"])
+        .args(["--endpoint-url", "http://127.0.0.1:9"])
+        .assert()
+        .code(253)
+        .stderr(predicate::str::contains("aws sso login --profile oncall"));
+}
