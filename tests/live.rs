@@ -741,3 +741,53 @@ fn an_expired_sso_session_says_to_log_in() {
         .code(253)
         .stderr(predicate::str::contains("aws sso login --profile oncall"));
 }
+
+/// A failed block of a function whose log group does not exist: the scan
+/// goes on, the failure is unlinked (as offline without that group), and a
+/// warning says why.
+#[test]
+fn a_missing_lambda_log_group_leaves_the_failure_unlinked() {
+    let t = base();
+    const ERR: &str = r#""Results":"The Lambda Function Returned An Error.","#;
+    let events = vec![flow(CONTACT, t + 100, &lambda_block(ERR, "ghost", 3000))];
+    let moto = Moto::start();
+    let mut spec = seed_spec(&events);
+    spec["functions"] = json!([]);
+    moto.seed(&spec);
+    let offline = tempfile::tempdir().unwrap();
+    write_offline(offline.path(), &events);
+    let (start, end) = (iso(t - 60_000), iso(t + 600_000));
+    let out = moto
+        .bin()
+        .args([
+            "scan",
+            "-o",
+            "json",
+            "--instance",
+            "acme-prod",
+            "--start",
+            &start,
+            "--end",
+            &end,
+        ])
+        .args(["--endpoint-url", &moto.url])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("/aws/lambda/ghost does not exist"),
+        "{stderr}"
+    );
+    let live: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let plain = run_json(
+        bin()
+            .args(["scan", "-o", "json", "--start", &start, "--end", &end, "-i"])
+            .arg(offline.path()),
+    );
+    assert_eq!(live["failures"][0]["class"], "unlinked");
+    assert_eq!(
+        comparable(&live["failures"]),
+        comparable(&plain["failures"])
+    );
+}

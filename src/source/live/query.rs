@@ -3,12 +3,14 @@
 //! many rows as its limit, and StopQuery for every query still running
 //! when the run ends early (error or Ctrl-C).
 
-use super::aws_error::{describe, is_throttling};
+use super::aws_error::{code, describe, is_throttling};
 use crate::model::Millis;
 use crate::source::SourceError;
 use crate::time::format_time;
 use aws_sdk_cloudwatchlogs::types::{QueryStatus, ResultField};
 use aws_sdk_cloudwatchlogs::Client;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use std::collections::{HashSet, VecDeque};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -184,6 +186,9 @@ pub async fn run_queries(
             }
             Ok(done) => {
                 stats.bytes_scanned += done.bytes_scanned;
+                if let Some(missing) = done.missing {
+                    warnings.push(missing);
+                }
                 if done.rows.len() >= cfg.row_limit as usize {
                     if let Some((a, b)) = spec.split() {
                         stats.splits += 1;
@@ -232,6 +237,8 @@ pub fn tidy(rows: &mut Vec<Row>) {
 struct Done {
     rows: Vec<Row>,
     bytes_scanned: f64,
+    /// The log group does not exist: no rows, and why.
+    missing: Option<String>,
 }
 
 async fn run_one(
@@ -240,7 +247,19 @@ async fn run_one(
     cfg: &RunnerConfig,
     running: &Running,
 ) -> Result<Done, SourceError> {
-    let id = start(client, spec, cfg).await?;
+    let id = match start(client, spec, cfg).await? {
+        Started::Query(id) => id,
+        Started::NoSuchGroup(detail) => {
+            return Ok(Done {
+                rows: Vec::new(),
+                bytes_scanned: 0.0,
+                missing: Some(format!(
+                    "{} does not exist ({detail}): its blocks stay unlinked",
+                    spec.groups.join(", ")
+                )),
+            })
+        }
+    };
     lock(running).insert(id.clone());
     let done = poll(client, spec, cfg, &id).await;
     lock(running).remove(&id);
@@ -253,13 +272,20 @@ fn lock(running: &Running) -> std::sync::MutexGuard<'_, HashSet<String>> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+enum Started {
+    Query(String),
+    /// ResourceNotFoundException: a function that never logged (or logs
+    /// elsewhere) is a finding, not a reason to abort the scan.
+    NoSuchGroup(String),
+}
+
 /// StartQuery, backing off while the account is at its concurrent-query
 /// limit or throttled.
 async fn start(
     client: &Client,
     spec: &QuerySpec,
     cfg: &RunnerConfig,
-) -> Result<String, SourceError> {
+) -> Result<Started, SourceError> {
     let mut delay = cfg.retry_first;
     let mut attempt = 0;
     loop {
@@ -274,12 +300,19 @@ async fn start(
             .await;
         match sent {
             Ok(out) => {
-                return out.query_id.ok_or_else(|| {
+                return out.query_id.map(Started::Query).ok_or_else(|| {
                     SourceError::Service(format!(
                         "StartQuery returned no query id ({})",
                         spec.window()
                     ))
                 })
+            }
+            Err(e) if code(&e) == Some("ResourceNotFoundException") => {
+                let detail = match &e {
+                    SdkError::ServiceError(s) => s.err().message().unwrap_or("").to_string(),
+                    _ => String::new(),
+                };
+                return Ok(Started::NoSuchGroup(detail));
             }
             Err(e) if is_throttling(&e) && attempt < cfg.max_retries => {
                 attempt += 1;
@@ -339,6 +372,7 @@ async fn poll(
                 return Ok(Done {
                     rows,
                     bytes_scanned,
+                    missing: None,
                 });
             }
             Some(
