@@ -379,6 +379,22 @@ fn show_queries_prints_the_queries_on_stderr_only() {
         "{stderr}"
     );
     assert!(stderr.contains("of /aws/lambda/billing"), "{stderr}");
+    // Each Lambda group is queried over the windows around its blocks (a
+    // few seconds plus the 60 s END/REPORT tail), never the 11-minute period.
+    let mut lambda_queries = 0;
+    for line in stderr.lines().filter(|l| l.starts_with("query over ")) {
+        let (range, group) = line["query over ".len()..].split_once(" of ").unwrap();
+        let (from, to) = range.split_once(" to ").unwrap();
+        let secs = |t: &str| chrono::DateTime::parse_from_rfc3339(t).unwrap().timestamp();
+        let span = secs(to) - secs(from);
+        if group.starts_with("/aws/lambda/") {
+            lambda_queries += 1;
+            assert!(span <= 90, "{line}: {span} s");
+        } else {
+            assert_eq!(span, 660, "{line}");
+        }
+    }
+    assert_eq!(lambda_queries, 2, "{stderr}");
     assert!(stderr.contains("window: "), "{stderr}");
     assert!(stderr.contains("Logs Insights: "), "{stderr}");
     let _: Value = serde_json::from_slice(&out.stdout).expect("stdout holds the result only");
