@@ -395,6 +395,8 @@ fn show_queries_prints_the_queries_on_stderr_only() {
         }
     }
     assert_eq!(lambda_queries, 2, "{stderr}");
+    // stderr is not a terminal here: no progress bar.
+    assert!(!stderr.contains(" running, "), "{stderr}");
     assert!(stderr.contains("window: "), "{stderr}");
     assert!(stderr.contains("Logs Insights: "), "{stderr}");
     let _: Value = serde_json::from_slice(&out.stdout).expect("stdout holds the result only");
