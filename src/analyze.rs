@@ -16,7 +16,7 @@ mod lambda;
 pub use connect::{ConnectCollector, ConnectData};
 pub use lambda::LambdaCollector;
 
-use crate::classify::classify;
+use crate::classify::{classify_with, FunctionSettings};
 use crate::link::link_blocks;
 use crate::model::{
     ExplainResult, Failure, FlowEntry, InputsSummary, Invocation, Link, Millis, ScanResult, Scope,
@@ -26,6 +26,7 @@ use crate::source::offline::FileSource;
 use crate::source::{LogSource, SourceError};
 use crate::time::format_time;
 use crate::windows::Windows;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// What to analyse.
@@ -37,6 +38,13 @@ pub struct Options {
     pub end: Option<Millis>,
     /// Skipped input lines are an error.
     pub strict: bool,
+    /// Lambda configuration per function, when known (a capture saved by
+    /// `--save-logs`); a live source adds its own.
+    pub function_settings: BTreeMap<String, FunctionSettings>,
+    /// The source checked that `connect_group` exists (a live source,
+    /// which fetches only Lambda blocks): no entry in the period means no
+    /// failure, not a missing group.
+    pub connect_group_exists: bool,
 }
 
 /// Errors the caller maps to exit codes.
@@ -80,11 +88,12 @@ pub fn scan(source: &mut dyn LogSource, opts: &Options) -> Result<ScanResult, An
     let mut inputs = source.inputs();
     inputs.duplicates_dropped = connect.duplicates;
     check_strict(opts, &inputs)?;
+    let settings = settings(source, opts);
     let failures = focus
         .iter()
         .zip(links)
         .map(|(block, link)| Failure {
-            verdict: classify(block, &link),
+            verdict: classify_with(block, &link, settings_for(&settings, block)),
             block: (*block).clone(),
             link,
         })
@@ -124,10 +133,11 @@ pub fn explain(
     inputs.duplicates_dropped = connect.duplicates;
     check_strict(opts, &inputs)?;
     let mut links = links.into_iter();
+    let settings = settings(source, opts);
     let blocks = connect
         .contact_entries
         .iter()
-        .map(|entry| timeline_block(entry, &mut links))
+        .map(|entry| timeline_block(entry, &mut links, settings_for(&settings, entry)))
         .collect();
     Ok(ExplainResult {
         contact_id: contact_id.to_string(),
@@ -137,10 +147,31 @@ pub fn explain(
     })
 }
 
-fn timeline_block(entry: &FlowEntry, links: &mut impl Iterator<Item = Link>) -> TimelineBlock {
+/// The functions' configuration: the source's, else the options'.
+fn settings(source: &dyn LogSource, opts: &Options) -> BTreeMap<String, FunctionSettings> {
+    let mut all = opts.function_settings.clone();
+    all.extend(source.function_settings());
+    all
+}
+
+fn settings_for<'s>(
+    settings: &'s BTreeMap<String, FunctionSettings>,
+    block: &FlowEntry,
+) -> Option<&'s FunctionSettings> {
+    block
+        .lambda
+        .as_ref()
+        .and_then(|l| settings.get(&l.function_name))
+}
+
+fn timeline_block(
+    entry: &FlowEntry,
+    links: &mut impl Iterator<Item = Link>,
+    settings: Option<&FunctionSettings>,
+) -> TimelineBlock {
     let link = entry.lambda.as_ref().and_then(|_| links.next());
     let verdict = match &link {
-        Some(l) if entry.is_failed_lambda_block() => Some(classify(entry, l)),
+        Some(l) if entry.is_failed_lambda_block() => Some(classify_with(entry, l, settings)),
         _ => None,
     };
     TimelineBlock {

@@ -34,8 +34,31 @@ const MIN_STALL_MS: f64 = 1_000.0;
 /// 2694 ms = 2997 ms failed a 3000 ms block).
 pub const INVOKE_OVERHEAD_MS: f64 = 100.0;
 
+/// What the Lambda API says of a function (live scans; a capture saved
+/// with `--save-logs` carries it too). Every field may be unknown.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FunctionSettings {
+    /// The configured timeout (seconds).
+    pub timeout_s: Option<f64>,
+    pub vpc_attached: Option<bool>,
+    /// Provisioned concurrency on any version or alias.
+    pub provisioned_concurrency: Option<bool>,
+}
+
 /// Classify one failed block from its link.
 pub fn classify(block: &FlowEntry, link: &Link) -> Verdict {
+    classify_with(block, link, None)
+}
+
+/// Classify with the function's configuration when known: a configured
+/// timeout shorter than the block's limit is a `misconfigured_timeout` even
+/// without a timeout line, and the fixes follow the VPC attachment and
+/// provisioned concurrency.
+pub fn classify_with(
+    block: &FlowEntry,
+    link: &Link,
+    settings: Option<&FunctionSettings>,
+) -> Verdict {
     let limit = block
         .lambda
         .as_ref()
@@ -43,12 +66,21 @@ pub fn classify(block: &FlowEntry, link: &Link) -> Verdict {
     let rejection = block.results.as_deref().and_then(connect_rejection);
     let mut evidence = vec![block_evidence(block, limit)];
     if rejection == Some(Rejection::AccessDenied) {
-        return verdict(Class::AccessDenied, evidence, Vec::new(), block, None, link);
+        return verdict(
+            Class::AccessDenied,
+            evidence,
+            Vec::new(),
+            block,
+            None,
+            link,
+            settings,
+        );
     }
     let Some(primary) = link.invocations.first() else {
-        return unlinked(block, link, rejection, evidence);
+        return unlinked(block, link, rejection, evidence, settings);
     };
-    let facts = Facts::of(primary, limit);
+    let mut facts = Facts::of(primary, limit);
+    facts.configured_timeout_s = settings.and_then(|s| s.timeout_s);
     evidence.push(facts.invocation_evidence(link));
     evidence.extend(retry_evidence(link));
     let held = facts.conditions(rejection);
@@ -58,7 +90,15 @@ pub fn classify(block: &FlowEntry, link: &Link) -> Verdict {
         evidence.extend(facts.evidence_for(other));
     }
     let contributing = held.into_iter().filter(|&c| c != class).collect();
-    verdict(class, evidence, contributing, block, Some(&facts), link)
+    verdict(
+        class,
+        evidence,
+        contributing,
+        block,
+        Some(&facts),
+        link,
+        settings,
+    )
 }
 
 fn verdict(
@@ -68,8 +108,9 @@ fn verdict(
     block: &FlowEntry,
     facts: Option<&Facts<'_>>,
     link: &Link,
+    settings: Option<&FunctionSettings>,
 ) -> Verdict {
-    let fix = fix::fix_for(class, &contributing, block, facts, link);
+    let fix = fix::fix_for(class, &contributing, block, facts, link, settings);
     Verdict {
         class,
         evidence,
@@ -83,6 +124,7 @@ fn unlinked(
     link: &Link,
     rejection: Option<Rejection>,
     mut evidence: Vec<Evidence>,
+    settings: Option<&FunctionSettings>,
 ) -> Verdict {
     let class = match rejection {
         Some(Rejection::Throttled) => Class::Throttled,
@@ -97,7 +139,7 @@ fn unlinked(
             format_time(link.window_end)
         ),
     });
-    verdict(class, evidence, Vec::new(), block, None, link)
+    verdict(class, evidence, Vec::new(), block, None, link, settings)
 }
 
 fn block_evidence(block: &FlowEntry, limit: f64) -> Evidence {
@@ -155,6 +197,8 @@ pub(crate) struct Facts<'a> {
     pub watched_until: Millis,
     /// The function's own timeout, when it hit it (seconds).
     pub function_timeout_s: Option<f64>,
+    /// The configured timeout from the Lambda API, when known (seconds).
+    pub configured_timeout_s: Option<f64>,
     /// The last custom line within what Connect watched, if any.
     pub last_line: Option<&'a LogLine>,
 }
@@ -184,6 +228,7 @@ impl<'a> Facts<'a> {
             duration,
             watched_until,
             function_timeout_s,
+            configured_timeout_s: None,
             last_line,
         }
     }
@@ -223,8 +268,18 @@ impl<'a> Facts<'a> {
     }
 
     fn misconfigured(&self) -> bool {
-        self.function_timeout_s
-            .is_some_and(|x| x < self.limit / 1000.0 - MISCONFIGURED_MARGIN_S)
+        let short = |x: f64| x < self.limit / 1000.0 - MISCONFIGURED_MARGIN_S;
+        // The configured timeout counts when no error answered in time
+        // (then the error, not the latent timeout, failed the block).
+        let answered_with_error =
+            self.errored() && self.waited().is_some_and(|w| !self.past_limit(w));
+        self.function_timeout_s.is_some_and(short)
+            || (self.configured_timeout_s.is_some_and(short) && !answered_with_error)
+    }
+
+    /// The function's timeout: the one it hit, else the configured one.
+    pub fn timeout_s(&self) -> Option<f64> {
+        self.function_timeout_s.or(self.configured_timeout_s)
     }
 
     fn errored(&self) -> bool {
@@ -385,6 +440,14 @@ impl<'a> Facts<'a> {
     }
 
     fn misconfigured_evidence(&self) -> Vec<Evidence> {
+        if let (None, Some(x)) = (self.function_timeout_s, self.configured_timeout_s) {
+            return vec![self.fact(format!(
+                "the function's configured timeout is {x:.0} s (GetFunctionConfiguration), {:.2} s \
+                 shorter than the block's limit of {:.2} s",
+                self.limit / 1000.0 - x,
+                self.limit / 1000.0
+            ))];
+        }
         let x = self.function_timeout_s.unwrap_or(0.0);
         let mut out = vec![self.fact(format!(
             "the function hit its own timeout of {x:.2} s, {:.2} s before the block's limit of {:.2} s",
@@ -540,5 +603,7 @@ fn is_error_line(text: &str) -> bool {
         .any(|n| text.contains(n))
 }
 
+#[cfg(test)]
+mod settings_tests;
 #[cfg(test)]
 mod tests;

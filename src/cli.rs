@@ -51,12 +51,14 @@ pub enum Command {
 pub struct SourceArgs {
     /// Exported logs: a file, or a directory whose sub-directories mirror
     /// log group names (DIR/aws/connect/<alias>/..., DIR/aws/lambda/<fn>/...).
-    /// Repeatable.
-    #[arg(long, short = 'i', value_name = "PATH", required = true)]
+    /// Repeatable. Without it, the logs are queried live with CloudWatch Logs
+    /// Insights (see the AWS options).
+    #[arg(long, short = 'i', value_name = "PATH")]
     pub input: Vec<PathBuf>,
-    /// The Connect instance alias: analyse /aws/connect/<ALIAS>. Needed only
-    /// when the input holds several Connect log groups.
-    #[arg(long, value_name = "ALIAS")]
+    /// The Connect instance: its alias (analyse /aws/connect/<ALIAS>), or,
+    /// live, its instance id or ARN. Needed offline only when the input
+    /// holds several Connect log groups.
+    #[arg(long, value_name = "ALIAS|ID|ARN")]
     pub instance: Option<String>,
     /// The Connect flow-log group, named outright (overrides --instance).
     #[arg(long, value_name = "GROUP")]
@@ -70,6 +72,39 @@ pub struct SourceArgs {
     /// Fail (exit 3) when any input line had to be skipped.
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+/// Live scans: CloudWatch Logs Insights and the Lambda API (used when no
+/// --input is given). Credentials and region come from the default chain,
+/// as for the AWS CLI.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "AWS (live scans, without --input)")]
+pub struct AwsArgs {
+    /// The period up to --end (or now): 15m, 1h, 2d... [default: 1h]
+    #[arg(long, value_name = "DURATION", value_parser = parse_since, conflicts_with = "start")]
+    pub since: Option<Millis>,
+    /// The AWS profile (else AWS_PROFILE, else default).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// The AWS region (else AWS_REGION, else the profile's).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Send every AWS call to this endpoint (as the AWS CLI's option; the
+    /// AWS_ENDPOINT_URL* variables work too).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Print the exact Logs Insights queries (stderr), to paste into the console.
+    #[arg(long)]
+    pub show_queries: bool,
+    /// Write every event fetched into DIR, in the --input layout, so
+    /// `scan --input DIR` reproduces the result (attach it to the incident).
+    #[arg(long, value_name = "DIR")]
+    pub save_logs: Option<PathBuf>,
+    /// Logs Insights queries run at once (the account allows 100 in all).
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub max_concurrent_queries: u16,
 }
 
 #[derive(Debug, Args)]
@@ -111,6 +146,46 @@ fn parse_time(text: &str) -> Result<Millis, String> {
     parse_rfc3339(text)
 }
 
+/// `30s`, `15m`, `1h`, `2d` as milliseconds.
+pub fn parse_since(text: &str) -> Result<Millis, String> {
+    let text = text.trim();
+    let bad = || format!("{text:?} is not a duration: use a number and s, m, h or d (15m, 1h, 2d)");
+    let unit = text.chars().last().ok_or_else(bad)?;
+    let number: Millis = text[..text.len() - unit.len_utf8()]
+        .parse()
+        .map_err(|_| bad())?;
+    let ms = match unit {
+        's' => 1_000,
+        'm' => 60_000,
+        'h' => 3_600_000,
+        'd' => 86_400_000,
+        _ => return Err(bad()),
+    };
+    match number.checked_mul(ms) {
+        Some(total) if total > 0 => Ok(total),
+        _ => Err(bad()),
+    }
+}
+
+/// The default live period.
+pub const DEFAULT_SINCE_MS: Millis = 3_600_000;
+
+/// The live window, epoch ms: `--start`/`--end`, else `--since` (1 h)
+/// up to `--end` or `now`.
+pub fn live_window(
+    since: Option<Millis>,
+    start: Option<Millis>,
+    end: Option<Millis>,
+    now: Millis,
+) -> Result<(Millis, Millis), String> {
+    let end = end.unwrap_or(now);
+    let start = start.unwrap_or(end - since.unwrap_or(DEFAULT_SINCE_MS));
+    if start >= end {
+        return Err("the period is empty: --start must be before --end (or now)".into());
+    }
+    Ok((start, end))
+}
+
 impl SourceArgs {
     /// The typed options the analysis runs on.
     pub fn options(&self) -> Result<Options, String> {
@@ -129,6 +204,8 @@ impl SourceArgs {
             start: self.start,
             end: self.end,
             strict: self.strict,
+            connect_group_exists: false,
+            function_settings: Default::default(),
         })
     }
 }
@@ -178,5 +255,47 @@ mod tests {
             panic!("not scan")
         };
         assert!(source.options().is_err());
+    }
+
+    #[test]
+    fn durations_and_live_windows() {
+        assert_eq!(parse_since("15m"), Ok(900_000));
+        assert_eq!(parse_since("2d"), Ok(172_800_000));
+        assert!(parse_since("1w").is_err());
+        assert!(parse_since("0h").is_err());
+        assert!(parse_since("h").is_err());
+        let now = 10_000_000;
+        assert_eq!(
+            live_window(None, None, None, now),
+            Ok((now - 3_600_000, now))
+        );
+        assert_eq!(
+            live_window(Some(60_000), None, Some(5_000_000), now),
+            Ok((4_940_000, 5_000_000))
+        );
+        assert_eq!(live_window(None, Some(1_000), None, now), Ok((1_000, now)));
+        assert!(live_window(None, Some(now + 1), None, now).is_err());
+    }
+
+    #[test]
+    fn input_is_optional_and_since_conflicts_with_start() {
+        let cli = Cli::try_parse_from([
+            "connect-timeouts",
+            "scan",
+            "--instance",
+            "acme",
+            "--since",
+            "15m",
+        ]);
+        assert!(cli.is_ok());
+        let cli = Cli::try_parse_from([
+            "connect-timeouts",
+            "scan",
+            "--since",
+            "15m",
+            "--start",
+            "2026-11-28T10:00:00Z",
+        ]);
+        assert!(cli.is_err());
     }
 }

@@ -55,6 +55,12 @@ impl Windows {
         names
     }
 
+    /// The merged, sorted ranges of `function` (epoch ms, inclusive): what
+    /// a live source queries, never the whole period.
+    pub fn ranges(&self, function: &str) -> &[(Millis, Millis)] {
+        self.by_function.get(function).map_or(&[], Vec::as_slice)
+    }
+
     /// No window at all: nothing to read in pass 2.
     pub fn is_empty(&self) -> bool {
         self.by_function.is_empty()
@@ -137,6 +143,11 @@ mod tests {
         assert!(!w.contains("crm", T0 + 300_000));
         assert!(w.contains("crm", T0 + 600_000));
         assert!(!w.contains("billing", T0));
+        assert_eq!(
+            w.ranges("crm"),
+            &[(T0 - 6_000, T0 + 9_000), (T0 + 594_000, T0 + 609_000)]
+        );
+        assert!(w.ranges("billing").is_empty());
     }
 
     #[test]

@@ -108,7 +108,16 @@ fn fail_on_findings_exits_one_only_with_findings() {
 
 #[test]
 fn usage_errors_exit_two() {
-    bin().args(["scan"]).assert().code(2);
+    // Without --input, scan is a live scan: a bad --since is a usage error.
+    bin()
+        .args(["scan", "--since", "1w"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("15m, 1h, 2d"));
+    bin()
+        .args(["scan", "--since", "1h", "--start", "2026-11-28T10:00:00Z"])
+        .assert()
+        .code(2);
     bin()
         .args(["scan", "-i", "x", "--output", "yaml"])
         .assert()

@@ -97,9 +97,15 @@ impl<'a> ConnectCollector<'a> {
             format!("; log groups found: {}", known_groups.join(", "))
         };
         let state = match &self.opts.connect_group {
-            Some(chosen) => self.groups.remove(chosen).ok_or_else(|| {
-                AnalyzeError::NoConnectGroup(format!("no events of {chosen} in {searched}{found}"))
-            })?,
+            Some(chosen) => match self.groups.remove(chosen) {
+                Some(state) => state,
+                None if self.opts.connect_group_exists => GroupState::named(chosen),
+                None => {
+                    return Err(AnalyzeError::NoConnectGroup(format!(
+                        "no events of {chosen} in {searched}{found}"
+                    )))
+                }
+            },
             None if self.groups.len() > 1 => {
                 let names: Vec<&str> = self.groups.keys().map(String::as_str).collect();
                 return Err(AnalyzeError::NoConnectGroup(format!(

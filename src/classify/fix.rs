@@ -1,7 +1,7 @@
 //! The fix for each class: a concrete action, with the names and values
 //! from this failure filled in.
 
-use super::{Facts, INIT_LIMIT_MS};
+use super::{Facts, FunctionSettings, INIT_LIMIT_MS};
 use crate::model::{Class, FlowEntry, InvocationStatus, Link};
 use crate::parse::lambda::message_text;
 use crate::time::format_time;
@@ -13,6 +13,7 @@ pub(crate) fn fix_for(
     block: &FlowEntry,
     facts: Option<&Facts<'_>>,
     link: &Link,
+    settings: Option<&FunctionSettings>,
 ) -> String {
     let target = Target::of(block);
     let mut text = match (class, facts) {
@@ -22,7 +23,7 @@ pub(crate) fn fix_for(
         (Class::InitTimeout, _) => init_timeout(&target),
         (Class::MisconfiguredTimeout, Some(f)) => misconfigured(&target, f),
         (Class::FunctionError, Some(f)) => function_error(&target, f),
-        (Class::ColdStart, _) => cold_start(&target),
+        (Class::ColdStart, _) => cold_start(&target, settings.cloned().unwrap_or_default()),
         (Class::DownstreamStall, Some(f)) => stall(f),
         (Class::Slow, Some(f)) => slow(f),
         _ => unexplained(),
@@ -125,7 +126,7 @@ fn init_timeout(t: &Target) -> String {
 }
 
 fn misconfigured(t: &Target, f: &Facts<'_>) -> String {
-    let x = f.function_timeout_s.unwrap_or(0.0);
+    let x = f.timeout_s().unwrap_or(0.0);
     format!(
         "{name}'s own timeout ({x:.0} s) is shorter than the block's limit ({l:.0} s), so Lambda \
          kills it before Connect would have waited: `aws lambda update-function-configuration \
@@ -176,7 +177,7 @@ fn function_error(t: &Target, f: &Facts<'_>) -> String {
     )
 }
 
-fn cold_start(t: &Target) -> String {
+fn cold_start(t: &Target, settings: FunctionSettings) -> String {
     let pc = match &t.qualifier {
         Some(q) => format!(
             "`aws lambda put-provisioned-concurrency-config --function-name {} --qualifier {q} \
@@ -189,12 +190,34 @@ fn cold_start(t: &Target) -> String {
             t.name
         ),
     };
+    let warm = match settings.provisioned_concurrency {
+        Some(true) => format!(
+            "{} has provisioned concurrency, yet this request got a cold environment: point the \
+             block at the alias or version that has it, or raise it ({pc})",
+            t.name
+        ),
+        Some(false) => format!(
+            "{} has no provisioned concurrency: keep environments warm for {} with it ({pc})",
+            t.name,
+            qualified(t)
+        ),
+        None => format!(
+            "keep environments warm for {} with provisioned concurrency ({pc})",
+            qualified(t)
+        ),
+    };
+    let vpc = match settings.vpc_attached {
+        Some(true) => format!(
+            "; {} is attached to a VPC, which lengthens cold starts: remove the attachment if it \
+             does not need it",
+            t.name
+        ),
+        Some(false) => String::new(),
+        None => "; and remove the VPC attachment if the function does not need it".into(),
+    };
     format!(
-        "A cold start pushed the call past the block's limit: keep environments warm for {target} \
-         with provisioned concurrency ({pc}); cut init time (lazy-init clients, fewer \
-         dependencies, more memory, SnapStart for Java); and remove the VPC attachment if the \
-         function does not need it.",
-        target = qualified(t)
+        "A cold start pushed the call past the block's limit: {warm}; cut init time (lazy-init \
+         clients, fewer dependencies, more memory, SnapStart for Java){vpc}."
     )
 }
 

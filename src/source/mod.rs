@@ -3,10 +3,13 @@
 //! Lambda groups around the blocks that matter.
 
 pub mod files;
+pub mod live;
 pub mod offline;
 
+use crate::classify::FunctionSettings;
 use crate::model::{InputsSummary, Millis};
 use crate::windows::Windows;
+use std::collections::BTreeMap;
 
 /// One log event, borrowed from the source's buffers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,4 +72,10 @@ pub trait LogSource {
 
     /// A short description for messages ("fixtures/demo", "account 1234").
     fn describe(&self) -> String;
+
+    /// The Lambda configuration of the functions read in pass 2, when the
+    /// source knows it (live: the Lambda API).
+    fn function_settings(&self) -> BTreeMap<String, FunctionSettings> {
+        BTreeMap::new()
+    }
 }

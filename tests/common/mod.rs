@@ -1,6 +1,8 @@
 //! Helpers for end-to-end tests: run the real binary the way a user would.
 #![allow(dead_code)] // each test file uses its own subset
 
+pub mod moto;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,124 @@
+//! AWS errors turned into messages a user can act on, with the exit code
+//! the AWS CLI uses for the same situation (253 credentials or
+//! configuration, 254 a service error).
+
+use crate::source::SourceError;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use std::error::Error;
+
+/// Error codes that mean "slow down" (the account's concurrent-query limit
+/// included: Insights allows 100 per account, shared with everyone else).
+const THROTTLING: &[&str] = &[
+    "LimitExceededException",
+    "ThrottlingException",
+    "Throttling",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "ServiceUnavailableException",
+];
+
+const CREDENTIALS: &[&str] = &[
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+    "MissingAuthenticationToken",
+];
+
+const EXPIRED: &[&str] = &["ExpiredTokenException", "ExpiredToken", "RequestExpired"];
+
+const DENIED: &[&str] = &[
+    "AccessDeniedException",
+    "AccessDenied",
+    "UnauthorizedOperation",
+];
+
+pub fn code<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> Option<&str> {
+    match e {
+        SdkError::ServiceError(s) => s.err().code(),
+        _ => None,
+    }
+}
+
+pub fn is_throttling<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> bool {
+    code(e).is_some_and(|c| THROTTLING.contains(&c))
+}
+
+/// The message and exit class for a failed call of `action` on `resource`;
+/// `context` is appended (the query window, for example).
+pub fn describe<E, R>(
+    e: &SdkError<E, R>,
+    action: &str,
+    resource: &str,
+    context: &str,
+) -> SourceError
+where
+    E: ProvideErrorMetadata + Error + Send + Sync + 'static,
+    R: std::fmt::Debug + HttpStatus,
+{
+    let detail = match e {
+        SdkError::ServiceError(s) => match s.err().message() {
+            Some(m) if !m.is_empty() => m.to_string(),
+            _ => format!("HTTP {}", s.raw().status()),
+        },
+        _ => DisplayErrorContext(e).to_string(),
+    };
+    match code(e) {
+        Some(c) if DENIED.contains(&c) => SourceError::Service(format!(
+            "access denied: {action} on {resource}{context}: {detail}\n\
+             grant {action} on that resource (the README lists the minimal read-only IAM policy)"
+        )),
+        Some(c) if EXPIRED.contains(&c) => SourceError::Config(format!(
+            "the AWS credentials have expired ({c}) calling {action}: refresh them \
+             (for an SSO profile: aws sso login --profile <name>)"
+        )),
+        Some(c) if CREDENTIALS.contains(&c) => SourceError::Config(format!(
+            "the AWS credentials were rejected ({c}) calling {action}: {detail}\n\
+             check the profile (--profile / AWS_PROFILE) and the region"
+        )),
+        Some(c) => SourceError::Service(format!(
+            "{action} on {resource} failed{context}: {c}: {detail}"
+        )),
+        None if matches!(e, SdkError::ServiceError(s) if matches!(s.raw().status(), 401 | 403)) => {
+            SourceError::Service(format!(
+                "access denied: {action} on {resource}{context}: {detail}\n\
+                 check the credentials (--profile / AWS_PROFILE) and grant {action} on that \
+                 resource (the README lists the minimal read-only IAM policy)"
+            ))
+        }
+        None if matches!(e, SdkError::ServiceError(_)) => {
+            SourceError::Service(format!("{action} on {resource} failed{context}: {detail}"))
+        }
+        None => config_or_service(action, resource, context, &detail),
+    }
+}
+
+/// Errors raised before a response: credentials, configuration, network.
+fn config_or_service(action: &str, resource: &str, context: &str, detail: &str) -> SourceError {
+    let lower = detail.to_ascii_lowercase();
+    if lower.contains("sso") && (lower.contains("expired") || lower.contains("token")) {
+        return SourceError::Config(format!(
+            "the SSO session has expired or is missing ({detail}): run aws sso login --profile <name>"
+        ));
+    }
+    if lower.contains("credential") {
+        return SourceError::Config(format!(
+            "no usable AWS credentials ({detail}): set AWS_PROFILE or --profile, run aws configure \
+             or aws sso login, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
+        ));
+    }
+    SourceError::Service(format!("{action} on {resource} failed{context}: {detail}"))
+}
+
+/// The HTTP status of a raw response, for errors without a message.
+pub trait HttpStatus {
+    fn status(&self) -> u16;
+}
+
+impl HttpStatus for aws_smithy_runtime_api::http::Response {
+    fn status(&self) -> u16 {
+        self.status().as_u16()
+    }
+}

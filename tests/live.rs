@@ -1,0 +1,811 @@
+//! Live scans against a real wire-protocol endpoint (moto on 127.0.0.1):
+//! the same failures, classes and request ids as the offline scan of the
+//! same events, `--save-logs` round-tripping, the errors a user can act on.
+//! Run through scripts/test.sh (it installs moto and exports MOTO_SERVER).
+
+mod common;
+
+use common::moto::Moto;
+use common::*;
+use predicates::prelude::*;
+use serde_json::{json, Value};
+use std::fs;
+use std::path::Path;
+
+const CONTACT: &str = "c627399f-13ca-47fa-b6d9-5396c24e5a9e";
+const CONTACT_B: &str = "5d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6";
+const CONTACT_C: &str = "0b9a3a36-0fd5-4a8b-9c3e-6c2c4bd0f1a2";
+const FLOW: &str = "arn:aws:connect:us-east-1:111122223333:instance/3ff2093d-af96-43fd-b038-3c07cdd7609c/contact-flow/9a687645-4cb5-4869-bf7c-3a7db68d511a";
+
+struct Ev {
+    group: &'static str,
+    stream: &'static str,
+    ts: i64,
+    message: String,
+}
+
+/// Half an hour ago on a whole minute: inside the retention moto enforces,
+/// outside the ingestion-lag warning.
+fn base() -> i64 {
+    let now = chrono::Utc::now().timestamp_millis();
+    (now - 1_800_000) / 60_000 * 60_000
+}
+
+fn iso(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+        .unwrap_or_default()
+}
+
+fn flow(contact: &str, ms: i64, body: &str) -> Ev {
+    Ev {
+        group: "/aws/connect/acme-prod",
+        stream: "acme_1",
+        ts: ms,
+        message: format!(
+            r#"{{{body}"ContactId":"{contact}","ContactFlowId":"{FLOW}","ContactFlowName":"Main IVR","Timestamp":"{}"}}"#,
+            iso(ms)
+        ),
+    }
+}
+
+fn lambda_block(results: &str, function: &str, limit: u32) -> String {
+    format!(
+        r#"{results}"ContactFlowModuleType":"InvokeExternalResource","Identifier":"Lookup caller","Parameters":{{"FunctionArn":"arn:aws:lambda:us-east-1:111122223333:function:{function}:live","ResponseValidation":"ResponseType=STRING_MAP","TimeLimit":"{limit}"}},"#
+    )
+}
+
+fn line(group: &'static str, stream: &'static str, ts: i64, message: String) -> Ev {
+    Ev {
+        group,
+        stream,
+        ts,
+        message,
+    }
+}
+
+/// Three contacts: a cold start that failed a 3 s block (crm-lookup), a
+/// function timeout (billing, 3 s), a successful block of crm-lookup.
+fn scenario(t: i64) -> Vec<Ev> {
+    const ERR: &str = r#""Results":"The Lambda Function Returned An Error.","#;
+    let crm = "/aws/lambda/crm-lookup";
+    let crm_s = "2026/11/28/[7]8f0e1d2c3b4a59687766554433221100";
+    let crm_s2 = "2026/11/28/[7]00aa1d2c3b4a59687766554433221100";
+    let bill = "/aws/lambda/billing";
+    let bill_s = "2026/11/28/[$LATEST]1234567890abcdef1234567890abcdef";
+    let rid = "8b9836de-3acb-46ae-82da-080b95e77880";
+    let rid_b = "f2c7a1e0-1111-4c2b-9d3e-0a1b2c3d4e5f";
+    let rid_c = "a1b2c3d4-2222-4e5f-8a9b-0c1d2e3f4a5b";
+    vec![
+        // Contact A: cold start.
+        flow(CONTACT, t + 10, r#""ContactFlowModuleType":"SetLoggingBehavior","Identifier":"log","Parameters":{"LoggingBehavior":"Enable"},"#),
+        flow(CONTACT, t + 100, &lambda_block(ERR, "crm-lookup", 3000)),
+        flow(CONTACT, t + 3_130, r#""Results":"Success","ContactFlowModuleType":"PlayPrompt","Identifier":"Sorry prompt","Parameters":{"Text":"Sorry"},"#),
+        line(crm, crm_s, t + 140, "INIT_START Runtime Version: nodejs:18.v30\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:f89c264158db39a1cfcbb5f9b3741413df1cfce4d550c9a475a67d923e19e2f4\n".into()),
+        line(crm, crm_s, t + 2_350, format!("START RequestId: {rid} Version: 7\n")),
+        line(crm, crm_s, t + 2_360, format!("{}\t{rid}\tINFO\tlooking up caller\n", iso(t + 2_360))),
+        line(crm, crm_s, t + 3_700, format!("{}\t{rid}\tINFO\tcaller found\n", iso(t + 3_700))),
+        line(crm, crm_s, t + 3_750, format!("END RequestId: {rid}\n")),
+        line(crm, crm_s, t + 3_750, format!("REPORT RequestId: {rid}\tDuration: 1400.12 ms\tBilled Duration: 3601 ms\tMemory Size: 512 MB\tMax Memory Used: 91 MB\tInit Duration: 2200.33 ms\t\n")),
+        // Contact B: the function's own 3 s timeout.
+        flow(CONTACT_B, t + 120_000, &lambda_block(ERR, "billing", 8000)),
+        line(bill, bill_s, t + 120_040, format!("START RequestId: {rid_b} Version: $LATEST\n")),
+        line(bill, bill_s, t + 120_050, format!("{}\t{rid_b}\tINFO\tcalling the billing API\n", iso(t + 120_050))),
+        line(bill, bill_s, t + 123_045, format!("{}\t{rid_b}\tTask timed out after 3.00 seconds\n", iso(t + 123_045))),
+        line(bill, bill_s, t + 123_046, format!("END RequestId: {rid_b}\n")),
+        line(bill, bill_s, t + 123_046, format!("REPORT RequestId: {rid_b}\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB\t\n")),
+        // Contact C: a successful block (fetched, not a failure).
+        flow(CONTACT_C, t + 300_000, &lambda_block(r#""ExternalResults":{"isSuccess":"true"},"#, "crm-lookup", 3000)),
+        flow(CONTACT_C, t + 300_400, r#""Results":"Success","ContactFlowModuleType":"PlayPrompt","Identifier":"Welcome","Parameters":{"Text":"Hi"},"#),
+        line(crm, crm_s2, t + 300_020, format!("START RequestId: {rid_c} Version: 7\n")),
+        line(crm, crm_s2, t + 300_300, format!("END RequestId: {rid_c}\n")),
+        line(crm, crm_s2, t + 300_300, format!("REPORT RequestId: {rid_c}\tDuration: 280.00 ms\tBilled Duration: 281 ms\tMemory Size: 512 MB\tMax Memory Used: 90 MB\t\n")),
+    ]
+}
+
+/// The same events as exported NDJSON files.
+fn write_offline(dir: &Path, events: &[Ev]) {
+    for ev in events {
+        let group_dir = dir.join(ev.group.trim_start_matches('/'));
+        fs::create_dir_all(&group_dir).unwrap();
+        let path = group_dir.join("events.ndjson");
+        let mut text = fs::read_to_string(&path).unwrap_or_default();
+        text.push_str(
+            &json!({"timestamp": ev.ts, "logStream": ev.stream, "message": ev.message}).to_string(),
+        );
+        text.push('\n');
+        fs::write(path, text).unwrap();
+    }
+}
+
+fn seed_spec(events: &[Ev]) -> Value {
+    let mut groups = serde_json::Map::new();
+    for ev in events {
+        groups
+            .entry(ev.group)
+            .or_insert_with(|| json!([]))
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"stream": ev.stream, "timestamp": ev.ts, "message": ev.message}));
+    }
+    json!({
+        "groups": groups,
+        "functions": [
+            {"name": "crm-lookup", "timeout": 3, "memory": 512},
+            {"name": "billing", "timeout": 3, "memory": 128},
+        ],
+    })
+}
+
+struct Setup {
+    moto: Moto,
+    offline: tempfile::TempDir,
+    start: String,
+    end: String,
+}
+
+fn setup() -> Setup {
+    let t = base();
+    let events = scenario(t);
+    let moto = Moto::start();
+    moto.seed(&seed_spec(&events));
+    let offline = tempfile::tempdir().unwrap();
+    write_offline(offline.path(), &events);
+    Setup {
+        moto,
+        offline,
+        start: iso(t - 60_000),
+        end: iso(t + 600_000),
+    }
+}
+
+fn run_json(cmd: &mut assert_cmd::Command) -> Value {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("one JSON document on stdout")
+}
+
+/// The failures without the keys named (and without where each event was
+/// read from).
+fn without(failures: &Value, keys: &[&str]) -> Value {
+    fn strip(v: &mut Value, keys: &[&str]) {
+        match v {
+            Value::Object(map) => {
+                map.remove("origin");
+                for k in keys {
+                    map.remove(*k);
+                }
+                map.values_mut().for_each(|v| strip(v, keys));
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| strip(v, keys)),
+            _ => {}
+        }
+    }
+    let mut v = failures.clone();
+    strip(&mut v, keys);
+    v
+}
+
+fn comparable(failures: &Value) -> Value {
+    without(failures, &[])
+}
+
+fn summary(failures: &Value) -> Vec<(String, String, Vec<String>)> {
+    failures
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let ids = f["invocations"]
+                .as_array()
+                .map(|i| {
+                    i.iter()
+                        .map(|x| x["request_id"].as_str().unwrap_or("").to_string())
+                        .collect()
+                })
+                .unwrap_or_default();
+            (
+                f["contact_id"].as_str().unwrap_or("").to_string(),
+                f["class"].as_str().unwrap_or("").to_string(),
+                ids,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_live_scan_matches_the_offline_scan_and_save_logs_round_trips() {
+    let s = setup();
+    let saved = tempfile::tempdir().unwrap();
+    let live = run_json(
+        s.moto
+            .bin()
+            .args([
+                "scan",
+                "-o",
+                "json",
+                "--instance",
+                "acme-prod",
+                "--start",
+                &s.start,
+                "--end",
+                &s.end,
+                "--save-logs",
+            ])
+            .arg(saved.path())
+            .args(["--endpoint-url", &s.moto.url]),
+    );
+    let offline = run_json(
+        bin()
+            .args([
+                "scan", "-o", "json", "--start", &s.start, "--end", &s.end, "-i",
+            ])
+            .arg(s.offline.path()),
+    );
+    let got = summary(&live["failures"]);
+    assert_eq!(
+        got,
+        vec![
+            (
+                CONTACT.to_string(),
+                "cold_start".to_string(),
+                vec!["8b9836de-3acb-46ae-82da-080b95e77880".to_string()]
+            ),
+            (
+                CONTACT_B.to_string(),
+                offline["failures"][1]["class"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                vec!["f2c7a1e0-1111-4c2b-9d3e-0a1b2c3d4e5f".to_string()]
+            ),
+        ]
+    );
+    // Identical but for the fixes, which the live scan writes knowing the
+    // functions' configuration (the emulator's functions have no VPC).
+    assert_eq!(
+        without(&live["failures"], &["fix"]),
+        without(&offline["failures"], &["fix"])
+    );
+    let fix = live["failures"][0]["fix"].as_str().unwrap();
+    assert!(fix.contains("cold start") && !fix.contains("VPC"), "{fix}");
+    assert!(offline["failures"][0]["fix"]
+        .as_str()
+        .unwrap()
+        .contains("VPC"));
+    assert_eq!(live["scope"]["connect_group"], "/aws/connect/acme-prod");
+    assert_eq!(
+        live["scope"]["lambda_groups"],
+        offline["scope"]["lambda_groups"]
+    );
+    assert_eq!(live["summary"]["lambda_blocks"], 3);
+    // What the queries cost (moto returns no statistics: 0 bytes), and the
+    // functions' configuration, in the JSON's `live` section.
+    let section = &live["live"];
+    assert_eq!(section["queries"], 3, "{section}");
+    assert_eq!(section["bytes_scanned"], 0.0);
+    assert_eq!(section["estimated_cost_usd"], 0.0);
+    let functions = section["functions"].as_array().unwrap();
+    assert_eq!(functions[1]["function"], "crm-lookup");
+    assert_eq!(functions[1]["timeout_s"], 3);
+    assert_eq!(functions[1]["log_group"], "/aws/lambda/crm-lookup");
+    assert!(offline.get("live").is_none());
+
+    // The capture reproduces the live result exactly.
+    let replay = run_json(
+        bin()
+            .args([
+                "scan", "-o", "json", "--start", &s.start, "--end", &s.end, "-i",
+            ])
+            .arg(saved.path()),
+    );
+    assert_eq!(
+        comparable(&replay["failures"]),
+        comparable(&live["failures"])
+    );
+    assert_eq!(replay["summary"]["by_class"], live["summary"]["by_class"]);
+}
+
+#[test]
+fn a_live_explain_matches_the_offline_explain() {
+    let s = setup();
+    let live = run_json(
+        s.moto
+            .bin()
+            .args([
+                "explain",
+                CONTACT,
+                "-o",
+                "json",
+                "--log-group",
+                "/aws/connect/acme-prod",
+                "--start",
+                &s.start,
+                "--end",
+                &s.end,
+            ])
+            .args(["--endpoint-url", &s.moto.url]),
+    );
+    let offline = run_json(
+        bin()
+            .args([
+                "explain", CONTACT, "-o", "json", "--start", &s.start, "--end", &s.end, "-i",
+            ])
+            .arg(s.offline.path()),
+    );
+    assert_eq!(
+        without(&live["blocks"], &["fix"]),
+        without(&offline["blocks"], &["fix"])
+    );
+    let blocks = live["blocks"].as_array().unwrap();
+    assert_eq!(
+        blocks.len(),
+        3,
+        "the contact's own entries, not only its Lambda block"
+    );
+    assert_eq!(blocks[1]["lambda"]["verdict"]["class"], "cold_start");
+}
+
+#[test]
+fn show_queries_prints_the_queries_on_stderr_only() {
+    let s = setup();
+    let out = s
+        .moto
+        .bin()
+        .args([
+            "scan",
+            "-o",
+            "json",
+            "--instance",
+            "acme-prod",
+            "--show-queries",
+            "--start",
+            &s.start,
+            "--end",
+            &s.end,
+        ])
+        .args(["--endpoint-url", &s.moto.url])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("| filter @message like \"InvokeExternalResource\""),
+        "{stderr}"
+    );
+    assert!(stderr.contains("of /aws/lambda/billing"), "{stderr}");
+    // Each Lambda group is queried over the windows around its blocks (a
+    // few seconds plus the 60 s END/REPORT tail), never the 11-minute period.
+    let mut lambda_queries = 0;
+    for line in stderr.lines().filter(|l| l.starts_with("query over ")) {
+        let (range, group) = line["query over ".len()..].split_once(" of ").unwrap();
+        let (from, to) = range.split_once(" to ").unwrap();
+        let secs = |t: &str| chrono::DateTime::parse_from_rfc3339(t).unwrap().timestamp();
+        let span = secs(to) - secs(from);
+        if group.starts_with("/aws/lambda/") {
+            lambda_queries += 1;
+            assert!(span <= 90, "{line}: {span} s");
+        } else {
+            assert_eq!(span, 660, "{line}");
+        }
+    }
+    assert_eq!(lambda_queries, 2, "{stderr}");
+    // stderr is not a terminal here: no progress bar.
+    assert!(!stderr.contains(" running, "), "{stderr}");
+    assert!(stderr.contains("window: "), "{stderr}");
+    assert!(stderr.contains("Logs Insights: "), "{stderr}");
+    let _: Value = serde_json::from_slice(&out.stdout).expect("stdout holds the result only");
+}
+
+#[test]
+fn an_unknown_instance_lists_the_connect_groups_that_exist() {
+    let s = setup();
+    s.moto
+        .bin()
+        .args([
+            "scan",
+            "--instance",
+            "acme-dev",
+            "--since",
+            "2h",
+            "--endpoint-url",
+            &s.moto.url,
+        ])
+        .assert()
+        .code(254)
+        .stderr(predicate::str::contains(
+            "log group /aws/connect/acme-dev not found",
+        ))
+        .stderr(predicate::str::contains("/aws/connect/acme-prod"));
+    // An instance id maps to the only Connect group.
+    s.moto
+        .bin()
+        .args([
+            "scan",
+            "--instance",
+            "3ff2093d-af96-43fd-b038-3c07cdd7609c",
+            "--start",
+            &s.start,
+            "--end",
+            &s.end,
+            "--endpoint-url",
+            &s.moto.url,
+        ])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("the only /aws/connect/ log group"));
+}
+
+#[test]
+fn no_credentials_is_a_configuration_error() {
+    let moto = Moto::start();
+    bin()
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent/config")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+        .args([
+            "scan",
+            "--instance",
+            "acme-prod",
+            "--endpoint-url",
+            &moto.url,
+        ])
+        .assert()
+        .code(253)
+        .stderr(predicate::str::contains("no AWS credentials"));
+    bin()
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent/config")
+        .args([
+            "scan",
+            "--instance",
+            "acme-prod",
+            "--endpoint-url",
+            &moto.url,
+        ])
+        .assert()
+        .code(253)
+        .stderr(predicate::str::contains("no AWS region"));
+}
+
+/// The tool calls nothing outside the README's IAM policy: a scan and an
+/// explain against the emulator, every operation recorded by the SDK
+/// interceptor the source installs.
+#[test]
+fn calls_nothing_outside_the_iam_policy() {
+    use connect_timeouts::analyze::{explain, scan, Options};
+    use connect_timeouts::source::live::query::RunnerConfig;
+    use connect_timeouts::source::live::{InsightsSource, LiveSettings, Target, ALLOWED_CALLS};
+
+    let s = setup();
+    let t = base();
+    for contact in [None, Some(CONTACT)] {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let config = rt.block_on(
+            aws_config::defaults(aws_config::BehaviorVersion::latest())
+                .endpoint_url(&s.moto.url)
+                .region(aws_config::Region::new("us-east-1"))
+                .credentials_provider(aws_sdk_cloudwatchlogs::config::Credentials::new(
+                    "test", "test", None, None, "static",
+                ))
+                .load(),
+        );
+        let settings = LiveSettings {
+            target: Target::Alias("acme-prod".into()),
+            start: t - 60_000,
+            end: t + 600_000,
+            contact: contact.map(str::to_string),
+            show_queries: false,
+            save_logs: None,
+            runner: RunnerConfig::default(),
+        };
+        let mut source = InsightsSource::with_config(rt, &config, settings).unwrap();
+        let opts = Options {
+            connect_group: Some("/aws/connect/acme-prod".into()),
+            start: Some(t - 60_000),
+            end: Some(t + 600_000),
+            connect_group_exists: true,
+            ..Options::default()
+        };
+        match contact {
+            None => assert_eq!(scan(&mut source, &opts).unwrap().failures.len(), 2),
+            Some(c) => assert_eq!(explain(&mut source, &opts, c).unwrap().blocks.len(), 3),
+        }
+        let calls = source.calls();
+        for call in &calls {
+            assert!(
+                ALLOWED_CALLS.contains(&call.as_str()),
+                "{call} is not in the IAM policy"
+            );
+        }
+        for needed in [
+            "logs:DescribeLogGroups",
+            "logs:StartQuery",
+            "logs:GetQueryResults",
+            "lambda:GetFunctionConfiguration",
+        ] {
+            assert!(
+                calls.iter().any(|c| c == needed),
+                "{needed} not seen in {calls:?}"
+            );
+        }
+        assert!(!calls.iter().any(|c| c.contains("Invoke")));
+    }
+}
+
+/// Ctrl-C while AWS does not answer: exit 130, promptly.
+#[test]
+fn ctrl_c_exits_130() {
+    use std::net::TcpListener;
+    use std::time::{Duration, Instant};
+    // An endpoint that accepts connections and never answers.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let holder = std::thread::spawn(move || {
+        let held: Vec<_> = listener.incoming().take(4).collect();
+        std::thread::sleep(Duration::from_secs(20));
+        drop(held);
+    });
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_connect-timeouts"))
+        .env_clear()
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .args(["scan", "--instance", "acme-prod", "--endpoint-url", &url])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let begun = Instant::now();
+    let out = child.wait_with_output().unwrap();
+    assert!(begun.elapsed() < Duration::from_secs(5));
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+    drop(holder);
+}
+
+/// The Lambda configuration feeds classification: a configured timeout
+/// (2 s) shorter than the block's limit (8 s) is a misconfigured timeout
+/// even when no timeout line was logged; the capture carries it.
+#[test]
+fn the_configured_timeout_makes_a_misconfigured_timeout_and_the_capture_keeps_it() {
+    let t = base();
+    let group = "/aws/lambda/profile";
+    let stream = "2026/11/28/[$LATEST]feedfacefeedfacefeedfacefeedface";
+    let rid = "d4c3b2a1-3333-4e5f-8a9b-0c1d2e3f4a5b";
+    const ERR: &str = r#""Results":"The Lambda Function Returned An Error.","#;
+    let events = vec![
+        flow(CONTACT, t + 100, &lambda_block(ERR, "profile", 8000)),
+        line(
+            group,
+            stream,
+            t + 130,
+            format!("START RequestId: {rid} Version: $LATEST\n"),
+        ),
+        line(
+            group,
+            stream,
+            t + 140,
+            format!("{}\t{rid}\tINFO\tloading the profile\n", iso(t + 140)),
+        ),
+    ];
+    let moto = Moto::start();
+    let mut spec = seed_spec(&events);
+    spec["functions"] = json!([{"name": "profile", "timeout": 2}]);
+    moto.seed(&spec);
+    let offline = tempfile::tempdir().unwrap();
+    write_offline(offline.path(), &events);
+    let saved = tempfile::tempdir().unwrap();
+    let (start, end) = (iso(t - 60_000), iso(t + 600_000));
+    let live = run_json(
+        moto.bin()
+            .args([
+                "scan",
+                "-o",
+                "json",
+                "--instance",
+                "acme-prod",
+                "--start",
+                &start,
+                "--end",
+                &end,
+                "--save-logs",
+            ])
+            .arg(saved.path())
+            .args(["--endpoint-url", &moto.url]),
+    );
+    let plain = run_json(
+        bin()
+            .args(["scan", "-o", "json", "--start", &start, "--end", &end, "-i"])
+            .arg(offline.path()),
+    );
+    assert_eq!(live["failures"][0]["class"], "misconfigured_timeout");
+    assert_ne!(plain["failures"][0]["class"], "misconfigured_timeout");
+    let evidence = live["failures"][0]["evidence"].to_string();
+    assert!(evidence.contains("configured timeout is 2 s"), "{evidence}");
+    let replay = run_json(
+        bin()
+            .args(["scan", "-o", "json", "--start", &start, "--end", &end, "-i"])
+            .arg(saved.path()),
+    );
+    assert_eq!(
+        comparable(&replay["failures"]),
+        comparable(&live["failures"])
+    );
+}
+
+/// A server that enforces IAM (moto's INITIAL_NO_AUTH_ACTION_COUNT=0)
+/// refuses unknown keys: the message names the IAM action and resource.
+#[test]
+fn a_refused_call_names_the_iam_action_and_resource() {
+    let moto = Moto::start_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", "0")]);
+    moto.bin()
+        .args([
+            "scan",
+            "--instance",
+            "acme-prod",
+            "--endpoint-url",
+            &moto.url,
+        ])
+        .assert()
+        .code(254)
+        .stderr(predicate::str::contains(
+            "access denied: logs:DescribeLogGroups on /aws/connect/",
+        ))
+        .stderr(predicate::str::contains("IAM policy"));
+}
+
+/// The Connect query's filter keeps every row the engine needs, on every
+/// Connect event of the repository's fixtures (when present) and of the
+/// scenario above: each Lambda block for `scan`, and each entry of the
+/// contact too for `explain`. (The Lambda queries have no filter.)
+#[test]
+fn the_connect_filters_keep_every_row_the_engine_uses() {
+    use connect_timeouts::model::Origin;
+    use connect_timeouts::parse::connect::parse_flow_entry;
+    use connect_timeouts::source::files::{discover, read_file};
+    use connect_timeouts::source::live::queries::{connect_query, evaluate_filter, lambda_query};
+
+    let scenario_dir = tempfile::tempdir().unwrap();
+    write_offline(scenario_dir.path(), &scenario(base()));
+    let mut roots = vec![scenario_dir.path().to_path_buf()];
+    if fixtures().is_dir() {
+        roots.push(fixtures());
+    }
+    let files = discover(&roots).unwrap();
+    let scan_query = connect_query(None);
+    assert!(!lambda_query().contains("filter"));
+    let (mut blocks, mut entries) = (0, 0);
+    for file in &files {
+        // Deliberately broken fixture files (garbage, truncated) are not
+        // exports: the other tests cover them.
+        let _ = read_file(file, &mut |ev| {
+            let group = ev.group.or(file.group_hint.as_deref()).unwrap_or("");
+            if !group.starts_with("/aws/connect/") {
+                return;
+            }
+            let origin = Origin {
+                file: file.display.clone(),
+                line: ev.line,
+            };
+            let Ok(entry) = parse_flow_entry(ev.message, ev.timestamp, origin) else {
+                return;
+            };
+            entries += 1;
+            if entry.lambda.is_some() {
+                blocks += 1;
+                assert_eq!(
+                    evaluate_filter(&scan_query, ev.message),
+                    Ok(true),
+                    "the scan query drops a Lambda block: {}:{}",
+                    file.display,
+                    ev.line
+                );
+            }
+            assert_eq!(
+                evaluate_filter(&connect_query(Some(&entry.contact_id)), ev.message),
+                Ok(true),
+                "the explain query drops an entry of its contact: {}:{}",
+                file.display,
+                ev.line
+            );
+        });
+    }
+    assert!(
+        blocks >= 3 && entries > blocks,
+        "{blocks} blocks, {entries} entries"
+    );
+}
+
+/// An SSO profile without a valid session: exit 253, telling the user to
+/// log in again with that profile.
+#[test]
+fn an_expired_sso_session_says_to_log_in() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config");
+    fs::write(
+        &config,
+        "[profile oncall]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n\
+         sso_account_id = 111122223333\nsso_role_name = ReadOnly\nregion = us-east-1\n",
+    )
+    .unwrap();
+    bin()
+        .env("HOME", home.path())
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .args(["scan", "--instance", "acme-prod", "--profile", "oncall"])
+        .args(["--endpoint-url", "http://127.0.0.1:9"])
+        .assert()
+        .code(253)
+        .stderr(predicate::str::contains("aws sso login --profile oncall"));
+}
+
+/// A failed block of a function whose log group does not exist: the scan
+/// goes on, the failure is unlinked (as offline without that group), and a
+/// warning says why.
+#[test]
+fn a_missing_lambda_log_group_leaves_the_failure_unlinked() {
+    let t = base();
+    const ERR: &str = r#""Results":"The Lambda Function Returned An Error.","#;
+    let events = vec![flow(CONTACT, t + 100, &lambda_block(ERR, "ghost", 3000))];
+    let moto = Moto::start();
+    let mut spec = seed_spec(&events);
+    spec["functions"] = json!([]);
+    moto.seed(&spec);
+    let offline = tempfile::tempdir().unwrap();
+    write_offline(offline.path(), &events);
+    let (start, end) = (iso(t - 60_000), iso(t + 600_000));
+    let out = moto
+        .bin()
+        .args([
+            "scan",
+            "-o",
+            "json",
+            "--instance",
+            "acme-prod",
+            "--start",
+            &start,
+            "--end",
+            &end,
+        ])
+        .args(["--endpoint-url", &moto.url])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("/aws/lambda/ghost does not exist"),
+        "{stderr}"
+    );
+    let live: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let plain = run_json(
+        bin()
+            .args(["scan", "-o", "json", "--start", &start, "--end", &end, "-i"])
+            .arg(offline.path()),
+    );
+    assert_eq!(live["failures"][0]["class"], "unlinked");
+    assert_eq!(
+        comparable(&live["failures"]),
+        comparable(&plain["failures"])
+    );
+}
