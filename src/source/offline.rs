@@ -1,9 +1,9 @@
 //! Exported files as a `LogSource`: which files each pass reads, and the
 //! count of every line that could not be used.
 
-use super::files::{discover, read_file, InputFile, RawEvent};
+use super::files::{discover, read_file, read_file_keeping, InputFile, RawEvent};
 use super::{Accepted, Event, LogSource, SourceError};
-use crate::model::{InputFileSummary, InputsSummary, SkippedLines};
+use crate::model::{InputFileSummary, InputsSummary, Millis, SkippedLines};
 use crate::windows::Windows;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -94,7 +94,16 @@ impl LogSource for FileSource {
             if !needed {
                 continue;
             }
-            let summary = read_file(file, &mut |ev: RawEvent<'_>| {
+            // Only events inside a window (or its tail) reach the sink: the
+            // others are counted without unescaping their messages.
+            let keep = |group: Option<&str>, t: Millis| {
+                group.is_some_and(|g| {
+                    let function = function_of(g);
+                    !g.starts_with(CONNECT_PREFIX)
+                        && (windows.contains(function, t) || windows.in_tail(function, t))
+                })
+            };
+            let summary = read_file_keeping(file, Some(&keep), &mut |ev: RawEvent<'_>| {
                 let Some(group) = ev.group.or(file.group_hint.as_deref()) else {
                     return;
                 };

@@ -1,0 +1,265 @@
+//! The fast path for filter-log-events documents: a hand-rolled splitter
+//! over big buffers instead of serde_json reading a `Read` byte by byte.
+//!
+//! The splitter walks the document skeleton (`{`, keys, `[`, `,`, `]`,
+//! `}`) itself and hands each element's bytes to serde_json as a slice,
+//! borrowing every field. It accepts only what it is sure of: anything
+//! unusual (an escaped key, a non-object element, a duplicate field, a
+//! field of an unexpected type, invalid UTF-8, truncation, an I/O error)
+//! is an `Anomaly`, and the caller re-reads the file with the general
+//! streaming reader, which then gives exactly its own answer (events,
+//! skipped lines, errors with line and column).
+
+use super::event::{Delivery, EventObj};
+use serde::de::IgnoredAny;
+use std::io::{self, Read};
+
+/// Reads are large: few syscalls, long runs for memchr.
+const CHUNK: usize = 4 << 20;
+
+/// The fast path gave up; the general reader must decide.
+#[derive(Debug)]
+pub(super) struct Anomaly;
+
+type Fast<T> = Result<T, Anomaly>;
+
+/// A growable window over the file.
+struct Buf<R> {
+    reader: R,
+    data: Vec<u8>,
+    pos: usize,
+    eof: bool,
+    /// Lines before `data[0]`, plus the caller's offset.
+    line_base: u64,
+    /// Newlines in `data[..counted]`.
+    newlines: u64,
+    counted: usize,
+}
+
+impl<R: Read> Buf<R> {
+    /// Read more; false at end of file.
+    fn fill(&mut self) -> Fast<bool> {
+        if self.eof {
+            return Ok(false);
+        }
+        if self.pos > 0 && self.pos >= self.data.len() / 2 {
+            self.count_to(self.pos);
+            self.line_base += self.newlines;
+            self.newlines = 0;
+            self.data.drain(..self.pos);
+            self.counted = 0;
+            self.pos = 0;
+        }
+        let old = self.data.len();
+        self.data.resize(old + CHUNK, 0);
+        loop {
+            match self.reader.read(&mut self.data[old..]) {
+                Ok(0) => {
+                    self.data.truncate(old);
+                    self.eof = true;
+                    return Ok(false);
+                }
+                Ok(n) => {
+                    self.data.truncate(old + n);
+                    return Ok(true);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(_) => return Err(Anomaly),
+            }
+        }
+    }
+
+    fn count_to(&mut self, to: usize) {
+        if to > self.counted {
+            self.newlines +=
+                memchr::memchr_iter(b'\n', &self.data[self.counted..to]).count() as u64;
+            self.counted = to;
+        }
+    }
+
+    /// The 1-based line of `data[pos]`.
+    fn line(&mut self) -> u64 {
+        self.count_to(self.pos);
+        self.line_base + self.newlines + 1
+    }
+
+    /// The next non-whitespace byte, not consumed; `None` at end of file.
+    fn peek(&mut self) -> Fast<Option<u8>> {
+        loop {
+            while let Some(&b) = self.data.get(self.pos) {
+                if !super::is_json_space(b) {
+                    return Ok(Some(b));
+                }
+                self.pos += 1;
+            }
+            if !self.fill()? {
+                return Ok(None);
+            }
+        }
+    }
+
+    fn expect(&mut self, byte: u8) -> Fast<()> {
+        if self.peek()? != Some(byte) {
+            return Err(Anomaly);
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// An object key without escapes.
+    fn key(&mut self) -> Fast<Vec<u8>> {
+        self.expect(b'"')?;
+        loop {
+            if let Some(end) = memchr::memchr2(b'"', b'\\', &self.data[self.pos..]) {
+                if self.data[self.pos + end] == b'\\' {
+                    return Err(Anomaly);
+                }
+                let key = self.data[self.pos..self.pos + end].to_vec();
+                self.pos += end + 1;
+                return Ok(key);
+            }
+            if !self.fill()? {
+                return Err(Anomaly);
+            }
+        }
+    }
+
+    /// Parse one JSON value at `pos` as `T` and hand it to `with`.
+    fn value<T, F>(&mut self, mut with: F) -> Fast<()>
+    where
+        T: for<'de> serde::Deserialize<'de>,
+        F: FnMut(T),
+    {
+        loop {
+            let slice = &self.data[self.pos..];
+            let mut stream = serde_json::Deserializer::from_slice(slice).into_iter::<T>();
+            match stream.next() {
+                Some(Ok(v)) => {
+                    let used = stream.byte_offset();
+                    with(v);
+                    self.pos += used;
+                    return Ok(());
+                }
+                Some(Err(e)) if e.is_eof() => {
+                    if !self.fill()? {
+                        return Err(Anomaly);
+                    }
+                }
+                _ => return Err(Anomaly),
+            }
+        }
+    }
+
+    /// One event object at `pos`, delivered.
+    fn event(&mut self, out: &mut Delivery<'_>, line: u64) -> Fast<()> {
+        loop {
+            let slice = &self.data[self.pos..];
+            let mut stream =
+                serde_json::Deserializer::from_slice(slice).into_iter::<EventObj<'_>>();
+            match stream.next() {
+                Some(Ok(ev)) => {
+                    let used = stream.byte_offset();
+                    // serde_json checks UTF-8 only in the strings it reads;
+                    // the general reader rejects it anywhere.
+                    if std::str::from_utf8(&slice[..used]).is_err() {
+                        return Err(Anomaly);
+                    }
+                    out.offer_obj(&ev, line);
+                    self.pos += used;
+                    return Ok(());
+                }
+                Some(Err(e)) if e.is_eof() => {
+                    if !self.fill()? {
+                        return Err(Anomaly);
+                    }
+                }
+                _ => return Err(Anomaly),
+            }
+        }
+    }
+}
+
+/// Read every filter-log-events document, as `document::read` would.
+pub(super) fn read_filter_log_events<R: Read>(
+    reader: R,
+    line_offset: u64,
+    out: &mut Delivery<'_>,
+) -> Fast<()> {
+    let mut buf = Buf {
+        reader,
+        data: Vec::with_capacity(CHUNK),
+        pos: 0,
+        eof: false,
+        line_base: line_offset,
+        newlines: 0,
+        counted: 0,
+    };
+    let mut first = true;
+    loop {
+        if buf.peek()?.is_none() {
+            return Ok(());
+        }
+        buf.expect(b'{')?;
+        let mut had_list = false;
+        if buf.peek()? == Some(b'}') {
+            buf.pos += 1;
+        } else {
+            loop {
+                let key = buf.key()?;
+                buf.expect(b':')?;
+                if buf.peek()?.is_none() {
+                    return Err(Anomaly);
+                }
+                match key.as_slice() {
+                    b"events" => {
+                        events(&mut buf, out)?;
+                        had_list = true;
+                    }
+                    // get-query-results rows: the general reader's job.
+                    b"results" => return Err(Anomaly),
+                    _ => buf.value::<IgnoredAny, _>(|_| {})?,
+                }
+                match buf.peek()? {
+                    Some(b',') => buf.pos += 1,
+                    Some(b'}') => {
+                        buf.pos += 1;
+                        break;
+                    }
+                    _ => return Err(Anomaly),
+                }
+            }
+        }
+        if first && !had_list {
+            return Err(Anomaly);
+        }
+        first = false;
+    }
+}
+
+/// The `events` array (or `null`), element by element.
+fn events<R: Read>(buf: &mut Buf<R>, out: &mut Delivery<'_>) -> Fast<()> {
+    match buf.peek()? {
+        Some(b'n') => return buf.value::<(), _>(|_| {}),
+        Some(b'[') => buf.pos += 1,
+        _ => return Err(Anomaly),
+    }
+    if buf.peek()? == Some(b']') {
+        buf.pos += 1;
+        return Ok(());
+    }
+    loop {
+        if buf.peek()? != Some(b'{') {
+            return Err(Anomaly);
+        }
+        let line = buf.line();
+        buf.event(out, line)?;
+        match buf.peek()? {
+            Some(b',') => buf.pos += 1,
+            Some(b']') => {
+                buf.pos += 1;
+                return Ok(());
+            }
+            _ => return Err(Anomaly),
+        }
+    }
+}
