@@ -83,7 +83,7 @@ pub fn parse_size(text: &str) -> Option<u64> {
         (t.as_str(), 1.0)
     };
     let v: f64 = num.trim().parse().ok()?;
-    (v > 0.0).then(|| (v * mult) as u64)
+    (v > 0.0).then_some((v * mult) as u64)
 }
 
 // ---------------------------------------------------------------------------

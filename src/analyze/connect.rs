@@ -4,7 +4,7 @@
 
 use super::{within, AnalyzeError, Options};
 use crate::model::{FlowEntry, Millis, Origin};
-use crate::parse::connect::parse_flow_entry;
+use crate::parse::connect::{parse_flow_entry, peek_flow_entry};
 use crate::source::{Accepted, Event};
 use std::collections::{BTreeMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -70,16 +70,26 @@ impl<'a> ConnectCollector<'a> {
         if !self.wants_group(ev.group) {
             return Ok(());
         }
+        // Most entries only count their contact: peek at them without
+        // building a `FlowEntry` (same checks, same errors).
+        let peek =
+            peek_flow_entry(ev.message, ev.timestamp).map_err(|e| format!("Connect entry: {e}"))?;
+        if !self.groups.contains_key(ev.group) {
+            self.groups
+                .insert(ev.group.to_string(), GroupState::named(ev.group));
+        }
+        let state = self.groups.get_mut(ev.group).expect("inserted above");
+        let wanted_for_contact = self.contact.is_some_and(|c| c == peek.contact_id);
+        if !peek.is_lambda_type() && !wanted_for_contact {
+            note_entry(state, &peek.contact_id, peek.timestamp, self.opts);
+            return Ok(());
+        }
         let origin = Origin {
             file: ev.file.to_string(),
             line: ev.line,
         };
         let entry = parse_flow_entry(ev.message, ev.timestamp, origin)
             .map_err(|e| format!("Connect entry: {e}"))?;
-        let state = self
-            .groups
-            .entry(ev.group.to_string())
-            .or_insert_with(|| GroupState::named(ev.group));
         keep_entry(state, entry, self.opts, self.contact);
         Ok(())
     }
@@ -130,19 +140,20 @@ impl GroupState {
     }
 }
 
-fn keep_entry(state: &mut GroupState, entry: FlowEntry, opts: &Options, contact: Option<&str>) {
+/// The data's extent and the contacts in the period: what every entry
+/// counts for.
+fn note_entry(state: &mut GroupState, contact_id: &str, timestamp: Millis, opts: &Options) {
     let data = &mut state.data;
-    data.first = Some(
-        data.first
-            .map_or(entry.timestamp, |f| f.min(entry.timestamp)),
-    );
-    data.last = Some(
-        data.last
-            .map_or(entry.timestamp, |l| l.max(entry.timestamp)),
-    );
-    if within(entry.timestamp, opts) {
-        state.contacts.insert(hash(&entry.contact_id));
+    data.first = Some(data.first.map_or(timestamp, |f| f.min(timestamp)));
+    data.last = Some(data.last.map_or(timestamp, |l| l.max(timestamp)));
+    if within(timestamp, opts) {
+        state.contacts.insert(hash(contact_id));
     }
+}
+
+fn keep_entry(state: &mut GroupState, entry: FlowEntry, opts: &Options, contact: Option<&str>) {
+    note_entry(state, &entry.contact_id, entry.timestamp, opts);
+    let data = &mut state.data;
     let wanted_for_contact = contact.is_some_and(|c| c == entry.contact_id);
     if entry.lambda.is_none() && !wanted_for_contact {
         return;

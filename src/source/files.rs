@@ -11,6 +11,7 @@ mod document;
 mod event;
 mod fast;
 mod ndjson;
+mod parallel;
 
 use crate::model::{InputFileSummary, Millis};
 use std::fs::{self, File};
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 pub use discover::discover;
 pub use event::Keep;
+pub use parallel::read_files_ordered;
 
 /// Reads are large and sequential: a big buffer keeps syscalls rare.
 const BUFFER_BYTES: usize = 1 << 20;

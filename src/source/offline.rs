@@ -1,7 +1,7 @@
 //! Exported files as a `LogSource`: which files each pass reads, and the
 //! count of every line that could not be used.
 
-use super::files::{discover, read_file, read_file_keeping, InputFile, RawEvent};
+use super::files::{discover, read_files_ordered, InputFile, RawEvent};
 use super::{Accepted, Event, LogSource, SourceError};
 use crate::model::{InputFileSummary, InputsSummary, Millis, SkippedLines};
 use crate::windows::Windows;
@@ -39,6 +39,12 @@ impl FileSource {
         })
     }
 
+    fn record_all(&mut self, done: Vec<(InputFileSummary, Skips)>) {
+        for (summary, skips) in done {
+            self.record(summary, skips);
+        }
+    }
+
     /// Keep a file's summary once (a file without a group hint is read by
     /// both passes; its events count once).
     fn record(&mut self, mut summary: InputFileSummary, skips: Skips) {
@@ -58,12 +64,17 @@ impl LogSource for FileSource {
         sink: &mut dyn FnMut(&Event<'_>) -> Accepted,
     ) -> Result<(), SourceError> {
         let files = self.files.clone();
-        for file in &files {
-            if !file.group_hint.as_deref().is_none_or(wanted) {
-                continue;
-            }
-            let mut skips = Skips::default();
-            let summary = read_file(file, &mut |ev: RawEvent<'_>| {
+        let chosen: Vec<&InputFile> = files
+            .iter()
+            .filter(|file| file.group_hint.as_deref().is_none_or(wanted))
+            .collect();
+        // Skips of the file being delivered; taken when it is done.
+        let skips = std::cell::RefCell::new(Skips::default());
+        let mut done = Vec::new();
+        read_files_ordered(
+            &chosen,
+            None,
+            &mut |file, ev: RawEvent<'_>| {
                 let Some(group) = ev.group.or(file.group_hint.as_deref()) else {
                     return;
                 };
@@ -72,11 +83,16 @@ impl LogSource for FileSource {
                 }
                 let event = event(group, &ev, &file.display);
                 if let Err(reason) = sink(&event) {
-                    skips.add(reason, ev.line);
+                    skips.borrow_mut().add(reason, ev.line);
                 }
-            })?;
-            self.record(summary, skips);
-        }
+            },
+            &mut |_, summary| done.push((summary, skips.take())),
+        )
+        .map_err(|e| {
+            self.record_all(std::mem::take(&mut done));
+            e
+        })?;
+        self.record_all(done);
         Ok(())
     }
 
@@ -86,24 +102,27 @@ impl LogSource for FileSource {
         sink: &mut dyn FnMut(&str, &Event<'_>),
     ) -> Result<(), SourceError> {
         let files = self.files.clone();
-        for file in &files {
-            let needed = match file.group_hint.as_deref() {
+        let chosen: Vec<&InputFile> = files
+            .iter()
+            .filter(|file| match file.group_hint.as_deref() {
                 Some(g) => !g.starts_with(CONNECT_PREFIX) && windows.wants_function(function_of(g)),
                 None => !windows.is_empty(),
-            };
-            if !needed {
-                continue;
-            }
-            // Only events inside a window (or its tail) reach the sink: the
-            // others are counted without unescaping their messages.
-            let keep = |group: Option<&str>, t: Millis| {
-                group.is_some_and(|g| {
-                    let function = function_of(g);
-                    !g.starts_with(CONNECT_PREFIX)
-                        && (windows.contains(function, t) || windows.in_tail(function, t))
-                })
-            };
-            let summary = read_file_keeping(file, Some(&keep), &mut |ev: RawEvent<'_>| {
+            })
+            .collect();
+        // Only events inside a window (or its tail) reach the sink: the
+        // others are counted without unescaping their messages.
+        let keep = |group: Option<&str>, t: Millis| {
+            group.is_some_and(|g| {
+                let function = function_of(g);
+                !g.starts_with(CONNECT_PREFIX)
+                    && (windows.contains(function, t) || windows.in_tail(function, t))
+            })
+        };
+        let mut done = Vec::new();
+        let result = read_files_ordered(
+            &chosen,
+            Some(&keep),
+            &mut |file, ev: RawEvent<'_>| {
                 let Some(group) = ev.group.or(file.group_hint.as_deref()) else {
                     return;
                 };
@@ -111,9 +130,11 @@ impl LogSource for FileSource {
                 if !group.starts_with(CONNECT_PREFIX) && windows.wants_function(function) {
                     sink(function, &event(group, &ev, &file.display));
                 }
-            })?;
-            self.record(summary, Skips::default());
-        }
+            },
+            &mut |_, summary| done.push((summary, Skips::default())),
+        );
+        self.record_all(done);
+        result?;
         Ok(())
     }
 

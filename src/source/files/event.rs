@@ -76,6 +76,8 @@ pub(super) struct Delivery<'s> {
     /// Valid events already delivered by a fast path that gave up: counted
     /// again, not delivered again.
     pub suppress: u64,
+    /// Reused for unescaping messages.
+    scratch: String,
 }
 
 impl<'s> Delivery<'s> {
@@ -87,6 +89,7 @@ impl<'s> Delivery<'s> {
             events: 0,
             keep: None,
             suppress: 0,
+            scratch: String::new(),
         }
     }
 
@@ -124,16 +127,17 @@ impl<'s> Delivery<'s> {
             return;
         }
         let stream = first_text(&[ev.log_stream, ev.log_stream_name]);
-        let Some(message) = raw_str(message) else {
-            return;
-        };
-        (self.sink)(RawEvent {
-            group: group.as_deref().or(self.hint),
-            stream: stream.as_deref().unwrap_or(""),
-            timestamp,
-            message: &message,
-            line,
-        });
+        let mut scratch = std::mem::take(&mut self.scratch);
+        if let Some(message) = unescape_into(message, &mut scratch) {
+            (self.sink)(RawEvent {
+                group: group.as_deref().or(self.hint),
+                stream: stream.as_deref().unwrap_or(""),
+                timestamp,
+                message,
+                line,
+            });
+        }
+        self.scratch = scratch;
     }
 
     /// Check the fields and deliver the event, or count why not.
@@ -207,6 +211,50 @@ fn raw_str(raw: &RawValue) -> Option<Cow<'_, str>> {
         return Some(Cow::Borrowed(inner));
     }
     serde_json::from_str::<JsonStr<'_>>(text).ok().map(|s| s.0)
+}
+
+/// The content of a raw JSON string, unescaped into `scratch` when it has
+/// escapes (no allocation per message); `None` for any other value.
+fn unescape_into<'r>(raw: &'r RawValue, scratch: &'r mut String) -> Option<&'r str> {
+    let text = raw.get();
+    if !text.starts_with('"') {
+        return None;
+    }
+    let inner = &text[1..text.len() - 1];
+    let bytes = inner.as_bytes();
+    let Some(mut at) = memchr::memchr(b'\\', bytes) else {
+        return Some(inner);
+    };
+    scratch.clear();
+    let mut from = 0;
+    loop {
+        scratch.push_str(&inner[from..at]);
+        let plain = match bytes.get(at + 1) {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'n') => '\n',
+            Some(b't') => '\t',
+            Some(b'r') => '\r',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            // `\uXXXX` (surrogates and all): serde_json's own rules.
+            _ => {
+                let owned = serde_json::from_str::<String>(text).ok()?;
+                *scratch = owned;
+                return Some(scratch.as_str());
+            }
+        };
+        scratch.push(plain);
+        from = at + 2;
+        match memchr::memchr(b'\\', &bytes[from..]) {
+            Some(next) => at = from + next,
+            None => {
+                scratch.push_str(&inner[from..]);
+                return Some(scratch.as_str());
+            }
+        }
+    }
 }
 
 /// The first field that is a string (as `Value::as_str` would pick).

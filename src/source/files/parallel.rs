@@ -1,0 +1,175 @@
+//! Read several files at once, deliver in order.
+//!
+//! Worker threads (one per core) take files in turn and read them with
+//! `read_file_keeping`; each file's events travel in batches through its
+//! own bounded channel, and the calling thread hands them to the sink file
+//! by file, in the given order. So the sink (an `FnMut`, not shared) sees
+//! exactly what a sequential read would give it, in the same order, while
+//! the reading, splitting and unescaping of the next files go on beside
+//! it. Memory stays bounded: a few batches per file in flight.
+
+use super::{read_file_keeping, InputError, InputFile, Keep, RawEvent};
+use crate::model::{InputFileSummary, Millis};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+
+/// Text per batch before it is sent.
+const BATCH_BYTES: usize = 1 << 20;
+/// Batches in flight per file.
+const BATCHES_IN_FLIGHT: usize = 4;
+
+/// Byte ranges into a batch's text.
+type Span = (u32, u32);
+
+struct BatchEvent {
+    group: Option<Span>,
+    stream: Span,
+    message: Span,
+    timestamp: Millis,
+    line: u64,
+}
+
+#[derive(Default)]
+struct Batch {
+    text: String,
+    events: Vec<BatchEvent>,
+}
+
+impl Batch {
+    fn push_text(&mut self, s: &str) -> Span {
+        let start = self.text.len() as u32;
+        self.text.push_str(s);
+        (start, self.text.len() as u32)
+    }
+
+    fn get(&self, (a, b): Span) -> &str {
+        &self.text[a as usize..b as usize]
+    }
+}
+
+enum Msg {
+    Events(Batch),
+    Done(Result<InputFileSummary, InputError>),
+}
+
+/// Read `files` on up to `available_parallelism` threads. For each file in
+/// order: `on_event` for each delivered event, then `on_done` with its
+/// summary. The first error (in file order) ends the run and is returned;
+/// events of earlier files, and of that file before the error, were
+/// delivered, as in a sequential read.
+pub fn read_files_ordered(
+    files: &[&InputFile],
+    keep: Option<Keep<'_>>,
+    on_event: &mut dyn FnMut(&InputFile, RawEvent<'_>),
+    on_done: &mut dyn FnMut(&InputFile, InputFileSummary),
+) -> Result<(), InputError> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(files.len());
+    let mut senders = Vec::with_capacity(files.len());
+    let mut receivers = Vec::with_capacity(files.len());
+    for _ in files {
+        let (tx, rx) = sync_channel::<Msg>(BATCHES_IN_FLIGHT);
+        senders.push(Some(tx));
+        receivers.push(rx);
+    }
+    let senders: Vec<std::sync::Mutex<Option<SyncSender<Msg>>>> =
+        senders.into_iter().map(std::sync::Mutex::new).collect();
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| worker(files, keep, &senders, &next, &stop));
+        }
+        let result = deliver(files, &receivers, on_event, on_done);
+        if result.is_err() {
+            stop.store(true, Ordering::Relaxed);
+        }
+        // Unblock workers still sending to files nobody will read.
+        drop(receivers);
+        result
+    })
+}
+
+fn worker(
+    files: &[&InputFile],
+    keep: Option<Keep<'_>>,
+    senders: &[std::sync::Mutex<Option<SyncSender<Msg>>>],
+    next: &AtomicUsize,
+    stop: &AtomicBool,
+) {
+    loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        if i >= files.len() || stop.load(Ordering::Relaxed) {
+            return;
+        }
+        let Some(tx) = senders[i].lock().ok().and_then(|mut s| s.take()) else {
+            continue;
+        };
+        let mut batch = Batch::default();
+        let mut open = true;
+        let result = read_file_keeping(files[i], keep, &mut |ev: RawEvent<'_>| {
+            if !open {
+                return;
+            }
+            let group = ev.group.map(|g| batch.push_text(g));
+            let stream = batch.push_text(ev.stream);
+            let message = batch.push_text(ev.message);
+            batch.events.push(BatchEvent {
+                group,
+                stream,
+                message,
+                timestamp: ev.timestamp,
+                line: ev.line,
+            });
+            if batch.text.len() >= BATCH_BYTES {
+                open = tx.send(Msg::Events(std::mem::take(&mut batch))).is_ok();
+            }
+        });
+        if open && !batch.events.is_empty() {
+            open = tx.send(Msg::Events(batch)).is_ok();
+        }
+        if open {
+            let _ = tx.send(Msg::Done(result));
+        }
+    }
+}
+
+fn deliver(
+    files: &[&InputFile],
+    receivers: &[Receiver<Msg>],
+    on_event: &mut dyn FnMut(&InputFile, RawEvent<'_>),
+    on_done: &mut dyn FnMut(&InputFile, InputFileSummary),
+) -> Result<(), InputError> {
+    for (file, rx) in files.iter().zip(receivers) {
+        loop {
+            match rx.recv() {
+                Ok(Msg::Events(batch)) => {
+                    for ev in &batch.events {
+                        on_event(
+                            file,
+                            RawEvent {
+                                group: ev.group.map(|g| batch.get(g)),
+                                stream: batch.get(ev.stream),
+                                timestamp: ev.timestamp,
+                                message: batch.get(ev.message),
+                                line: ev.line,
+                            },
+                        );
+                    }
+                }
+                Ok(Msg::Done(result)) => {
+                    on_done(file, result?);
+                    break;
+                }
+                // A worker that panicked: surface it as the panic it was.
+                Err(_) => panic!("file reader thread for {} ended early", file.display),
+            }
+        }
+    }
+    Ok(())
+}
