@@ -71,7 +71,7 @@ impl LogSource for FileSource {
         // Skips of the file being delivered; taken when it is done.
         let skips = std::cell::RefCell::new(Skips::default());
         let mut done = Vec::new();
-        read_files_ordered(
+        let result = read_files_ordered(
             &chosen,
             None,
             &mut |file, ev: RawEvent<'_>| {
@@ -87,12 +87,9 @@ impl LogSource for FileSource {
                 }
             },
             &mut |_, summary| done.push((summary, skips.take())),
-        )
-        .map_err(|e| {
-            self.record_all(std::mem::take(&mut done));
-            e
-        })?;
+        );
         self.record_all(done);
+        result?;
         Ok(())
     }
 
