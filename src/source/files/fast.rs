@@ -236,10 +236,10 @@ pub(super) fn read_filter_log_events<R: Read>(
     }
 }
 
-/// The `events` array (or `null`), element by element.
+/// The `events` array, element by element (anything else, `null`
+/// included, is for the general reader to judge).
 fn events<R: Read>(buf: &mut Buf<R>, out: &mut Delivery<'_>) -> Fast<()> {
     match buf.peek()? {
-        Some(b'n') => return buf.value::<(), _>(|_| {}),
         Some(b'[') => buf.pos += 1,
         _ => return Err(Anomaly),
     }
@@ -261,5 +261,110 @@ fn events<R: Read>(buf: &mut Buf<R>, out: &mut Delivery<'_>) -> Fast<()> {
             }
             _ => return Err(Anomaly),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{document, peek_start, read_file, InputFile, RawEvent, StartKind};
+    use super::*;
+    use crate::model::Millis;
+    use std::path::PathBuf;
+
+    type Got = Vec<(Option<String>, String, Millis, String, u64)>;
+
+    /// What the general streaming reader alone makes of `bytes`.
+    fn general(bytes: &[u8]) -> (String, Got) {
+        let mut got = Got::new();
+        let mut sink = |e: RawEvent<'_>| {
+            got.push((
+                e.group.map(str::to_string),
+                e.stream.to_string(),
+                e.timestamp,
+                e.message.to_string(),
+                e.line,
+            ))
+        };
+        let mut out = Delivery::new(&mut sink, None);
+        let mut reader = io::BufReader::new(bytes);
+        let start = peek_start(&mut reader).expect("peek");
+        assert!(
+            matches!(start.kind, StartKind::Document(_)),
+            "not a document"
+        );
+        let result = document::read(reader, start.line_offset, &mut out, "f", &start.preview);
+        let outcome = match result {
+            Ok(()) => format!("ok {} {:?}", out.events, out.skips.into_vec()),
+            Err(e) => format!("err {e}"),
+        };
+        (outcome, got)
+    }
+
+    /// What `read_file` (fast path, falling back) makes of the same bytes.
+    fn fast_then_general(bytes: &[u8]) -> (String, Got) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("f");
+        std::fs::write(&path, bytes).expect("write");
+        let file = InputFile {
+            path: PathBuf::from(&path),
+            display: "f".into(),
+            group_hint: None,
+        };
+        let mut got = Got::new();
+        let result = read_file(&file, &mut |e: RawEvent<'_>| {
+            got.push((
+                e.group.map(str::to_string),
+                e.stream.to_string(),
+                e.timestamp,
+                e.message.to_string(),
+                e.line,
+            ))
+        });
+        let outcome = match result {
+            Ok(s) => format!("ok {} {:?}", s.events, s.skipped),
+            Err(e) => format!("err {e}"),
+        };
+        (outcome, got)
+    }
+
+    const EV: &str =
+        r#"{"logStreamName": "s", "timestamp": 5, "message": "a\"b\\n\u00e9", "eventId": "1"}"#;
+
+    #[test]
+    fn fast_path_and_fallback_agree_with_the_general_reader() {
+        let cases = [
+            format!("{{\n  \"events\": [\n    {EV},\n    {EV}\n  ],\n  \"nextToken\": \"x\"\n}}\n"),
+            format!("{{\"events\": [{EV}]}}\n{{\"events\": [{EV}], \"searchedLogStreams\": []}}"),
+            "{\"events\": null}".to_string(),
+            "{\"events\": []}".to_string(),
+            // Skips the fast path counts itself.
+            r#"{"events": [{"message": "m"}, {"timestamp": "x", "message": "m"}, {"timestamp": 1, "message": null}, {"timestamp": 1, "message": 3}, {"timestamp": "2026-11-28 10:15:08.100", "message": "m", "logGroupName": 7, "logGroup": "g"}]}"#.to_string(),
+            // Anomalies: the general reader decides, nothing delivered twice.
+            format!("{{\"events\": [{EV}, {{\"timestamp\": 1, \"timestamp\": 2, \"message\": \"d\"}}, {EV}]}}"),
+            format!("{{\"events\": [{EV}, 7, {EV}]}}"),
+            format!("{{\"nextToken\": \"t\", \"ev\\u0065nts\": [{EV}]}}"),
+            format!("{{\"events\": [{EV}, {{\"timestamp\": 1, \"message\": \"x\", \"logStream\": [1]}}]}}"),
+            format!("{{\"events\": [{EV}, {EV}"),
+            format!("{{\"events\": [{EV},]}}"),
+            format!("{{\"events\": [{EV}]}} trailing"),
+            "{\"nextToken\": \"x\"}".to_string(),
+            format!("{{\"events\": [{EV}], \"results\": []}}"),
+        ];
+        for case in &cases {
+            assert_eq!(
+                fast_then_general(case.as_bytes()),
+                general(case.as_bytes()),
+                "{case}"
+            );
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_in_an_ignored_field_falls_back() {
+        let mut bytes =
+            b"{\"events\": [{\"timestamp\": 1, \"message\": \"m\", \"eventId\": \"".to_vec();
+        bytes.extend_from_slice(&[0xff, 0xfe]);
+        bytes.extend_from_slice(b"\"}]}");
+        assert_eq!(fast_then_general(&bytes), general(&bytes));
     }
 }
