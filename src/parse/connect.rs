@@ -139,6 +139,14 @@ pub fn peek_flow_entry(
     if !message.starts_with('{') {
         return Err(ConnectParseError::NotJson);
     }
+    if let Some(sure) = scan::peek(message, event_timestamp) {
+        return sure;
+    }
+    peek_serde(message, event_timestamp)
+}
+
+/// `peek_flow_entry` through serde, for what the scanner is not sure of.
+fn peek_serde(message: &str, event_timestamp: Millis) -> Result<FlowPeek<'_>, ConnectParseError> {
     let raw: RawEntry<'_> =
         serde_json::from_str(message).map_err(|_| ConnectParseError::NotJson)?;
     let contact_id = raw
@@ -300,6 +308,8 @@ fn plain_iso_millis(text: &str) -> Option<Millis> {
     let days = era * 146_097 + doe - 719_468;
     Some(((days * 24 + h) * 60 + mi) * 60_000 + sec * 1000 + ms)
 }
+
+mod scan;
 
 #[cfg(test)]
 mod tests;

@@ -10,7 +10,7 @@
 //! streaming reader, which then gives exactly its own answer (events,
 //! skipped lines, errors with line and column).
 
-use super::event::{Delivery, EventObj};
+use super::event::{Delivery, EventObj, Field};
 use serde::de::IgnoredAny;
 use std::io::{self, Read};
 
@@ -23,10 +23,12 @@ pub(super) struct Anomaly;
 
 type Fast<T> = Result<T, Anomaly>;
 
-/// A growable window over the file.
+/// A growable window over the file: `data[pos..end]` is unread.
 struct Buf<R> {
     reader: R,
+    /// Allocated (and zeroed) once, grown only for a huge element.
     data: Vec<u8>,
+    end: usize,
     pos: usize,
     eof: bool,
     /// Lines before `data[0]`, plus the caller's offset.
@@ -42,25 +44,26 @@ impl<R: Read> Buf<R> {
         if self.eof {
             return Ok(false);
         }
-        if self.pos > 0 && self.pos >= self.data.len() / 2 {
+        if self.pos > 0 && self.pos >= self.end / 2 {
             self.count_to(self.pos);
             self.line_base += self.newlines;
             self.newlines = 0;
-            self.data.drain(..self.pos);
+            self.data.copy_within(self.pos..self.end, 0);
+            self.end -= self.pos;
             self.counted = 0;
             self.pos = 0;
         }
-        let old = self.data.len();
-        self.data.resize(old + CHUNK, 0);
+        if self.data.len() - self.end < CHUNK {
+            self.data.resize(self.end + CHUNK, 0);
+        }
         loop {
-            match self.reader.read(&mut self.data[old..]) {
+            match self.reader.read(&mut self.data[self.end..]) {
                 Ok(0) => {
-                    self.data.truncate(old);
                     self.eof = true;
                     return Ok(false);
                 }
                 Ok(n) => {
-                    self.data.truncate(old + n);
+                    self.end += n;
                     return Ok(true);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -86,7 +89,7 @@ impl<R: Read> Buf<R> {
     /// The next non-whitespace byte, not consumed; `None` at end of file.
     fn peek(&mut self) -> Fast<Option<u8>> {
         loop {
-            while let Some(&b) = self.data.get(self.pos) {
+            while let Some(&b) = self.data[..self.end].get(self.pos) {
                 if !super::is_json_space(b) {
                     return Ok(Some(b));
                 }
@@ -110,7 +113,7 @@ impl<R: Read> Buf<R> {
     fn key(&mut self) -> Fast<Vec<u8>> {
         self.expect(b'"')?;
         loop {
-            if let Some(end) = memchr::memchr2(b'"', b'\\', &self.data[self.pos..]) {
+            if let Some(end) = memchr::memchr2(b'"', b'\\', &self.data[self.pos..self.end]) {
                 if self.data[self.pos + end] == b'\\' {
                     return Err(Anomaly);
                 }
@@ -131,7 +134,7 @@ impl<R: Read> Buf<R> {
         F: FnMut(T),
     {
         loop {
-            let slice = &self.data[self.pos..];
+            let slice = &self.data[self.pos..self.end];
             let mut stream = serde_json::Deserializer::from_slice(slice).into_iter::<T>();
             match stream.next() {
                 Some(Ok(v)) => {
@@ -153,15 +156,26 @@ impl<R: Read> Buf<R> {
     /// One event object at `pos`, delivered.
     fn event(&mut self, out: &mut Delivery<'_>, line: u64) -> Fast<()> {
         loop {
-            let slice = &self.data[self.pos..];
+            let slice = &self.data[self.pos..self.end];
             let mut stream =
                 serde_json::Deserializer::from_slice(slice).into_iter::<EventObj<'_>>();
             match stream.next() {
                 Some(Ok(ev)) => {
                     let used = stream.byte_offset();
-                    // serde_json checks UTF-8 only in the strings it reads;
-                    // the general reader rejects it anywhere.
-                    if std::str::from_utf8(&slice[..used]).is_err() {
+                    // serde_json checks UTF-8 only in the values it keeps
+                    // (raw values included); the general reader rejects it
+                    // anywhere. The message, the bulk, is checked already.
+                    let element = &slice[..used];
+                    let (from, to) = match ev.message {
+                        Field::Present(raw) => {
+                            let at = raw.get().as_ptr() as usize - element.as_ptr() as usize;
+                            (at, at + raw.get().len())
+                        }
+                        Field::Absent => (used, used),
+                    };
+                    if std::str::from_utf8(&element[..from]).is_err()
+                        || std::str::from_utf8(&element[to..]).is_err()
+                    {
                         return Err(Anomaly);
                     }
                     out.offer_obj(&ev, line);
@@ -187,7 +201,8 @@ pub(super) fn read_filter_log_events<R: Read>(
 ) -> Fast<()> {
     let mut buf = Buf {
         reader,
-        data: Vec::with_capacity(CHUNK),
+        data: vec![0; 2 * CHUNK],
+        end: 0,
         pos: 0,
         eof: false,
         line_base: line_offset,

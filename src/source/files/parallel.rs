@@ -12,6 +12,7 @@ use super::{read_file_keeping, InputError, InputFile, Keep, RawEvent};
 use crate::model::{InputFileSummary, Millis};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::Mutex;
 
 /// Text per batch before it is sent.
 const BATCH_BYTES: usize = 1 << 20;
@@ -79,13 +80,14 @@ pub fn read_files_ordered(
     }
     let senders: Vec<std::sync::Mutex<Option<SyncSender<Msg>>>> =
         senders.into_iter().map(std::sync::Mutex::new).collect();
+    let pool = Mutex::new(Vec::new());
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
         for _ in 0..threads {
-            scope.spawn(|| worker(files, keep, &senders, &next, &stop));
+            scope.spawn(|| worker(files, keep, &senders, &pool, &next, &stop));
         }
-        let result = deliver(files, &receivers, on_event, on_done);
+        let result = deliver(files, &receivers, &pool, on_event, on_done);
         if result.is_err() {
             stop.store(true, Ordering::Relaxed);
         }
@@ -99,6 +101,7 @@ fn worker(
     files: &[&InputFile],
     keep: Option<Keep<'_>>,
     senders: &[std::sync::Mutex<Option<SyncSender<Msg>>>],
+    pool: &Pool,
     next: &AtomicUsize,
     stop: &AtomicBool,
 ) {
@@ -110,7 +113,7 @@ fn worker(
         let Some(tx) = senders[i].lock().ok().and_then(|mut s| s.take()) else {
             continue;
         };
-        let mut batch = Batch::default();
+        let mut batch = take_batch(pool);
         let mut open = true;
         let result = read_file_keeping(files[i], keep, &mut |ev: RawEvent<'_>| {
             if !open {
@@ -127,7 +130,8 @@ fn worker(
                 line: ev.line,
             });
             if batch.text.len() >= BATCH_BYTES {
-                open = tx.send(Msg::Events(std::mem::take(&mut batch))).is_ok();
+                let full = std::mem::replace(&mut batch, take_batch(pool));
+                open = tx.send(Msg::Events(full)).is_ok();
             }
         });
         if open && !batch.events.is_empty() {
@@ -139,16 +143,27 @@ fn worker(
     }
 }
 
+/// Spent batches, kept for reuse (their buffers keep their capacity).
+type Pool = Mutex<Vec<Batch>>;
+
+fn take_batch(pool: &Pool) -> Batch {
+    pool.lock()
+        .ok()
+        .and_then(|mut p| p.pop())
+        .unwrap_or_default()
+}
+
 fn deliver(
     files: &[&InputFile],
     receivers: &[Receiver<Msg>],
+    pool: &Pool,
     on_event: &mut dyn FnMut(&InputFile, RawEvent<'_>),
     on_done: &mut dyn FnMut(&InputFile, InputFileSummary),
 ) -> Result<(), InputError> {
     for (file, rx) in files.iter().zip(receivers) {
         loop {
             match rx.recv() {
-                Ok(Msg::Events(batch)) => {
+                Ok(Msg::Events(mut batch)) => {
                     for ev in &batch.events {
                         on_event(
                             file,
@@ -160,6 +175,13 @@ fn deliver(
                                 line: ev.line,
                             },
                         );
+                    }
+                    batch.text.clear();
+                    batch.events.clear();
+                    if let Ok(mut spent) = pool.lock() {
+                        if spent.len() < 2 * BATCHES_IN_FLIGHT {
+                            spent.push(batch);
+                        }
                     }
                 }
                 Ok(Msg::Done(result)) => {
