@@ -12,6 +12,7 @@
 use super::{parse_iso_millis, ConnectParseError, FlowPeek};
 use crate::model::Millis;
 use std::borrow::Cow;
+use std::ops::Not;
 
 /// serde_json stops at 128 levels; stay well below.
 const MAX_DEPTH: usize = 100;
@@ -35,7 +36,14 @@ pub(super) fn peek(
     event_timestamp: Millis,
 ) -> Option<Result<FlowPeek<'_>, ConnectParseError>> {
     let b = message.as_bytes();
-    let mut s = Scanner { b, i: 0 };
+    // Compact entries have no control byte at all (nor whitespace): then
+    // no string holds one, and strings can be skipped with memchr.
+    let no_control = b.iter().fold(false, |any, &c| any | (c < 0x20)).not();
+    let mut s = Scanner {
+        b,
+        i: 0,
+        no_control,
+    };
     let mut seen = [false; 9];
     let mut contact = None;
     let mut module = None;
@@ -115,6 +123,8 @@ fn plain_text<'a>(message: &'a str, raw: &[u8]) -> Option<&'a str> {
 struct Scanner<'a> {
     b: &'a [u8],
     i: usize,
+    /// The input has no byte below 0x20.
+    no_control: bool,
 }
 
 impl Scanner<'_> {
@@ -144,7 +154,12 @@ impl Scanner<'_> {
     fn string(&mut self) -> Option<()> {
         self.expect(b'"')?;
         loop {
-            let at = find_special(&self.b[self.i..])?;
+            let rest = &self.b[self.i..];
+            let at = if self.no_control {
+                memchr::memchr2(b'"', b'\\', rest)?
+            } else {
+                find_special(rest)?
+            };
             self.i += at;
             match self.b[self.i] {
                 b'"' => {
