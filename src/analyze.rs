@@ -27,6 +27,7 @@ use crate::source::{LogSource, SourceError};
 use crate::time::format_time;
 use crate::windows::Windows;
 use std::collections::BTreeMap;
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 /// What to analyse.
@@ -100,7 +101,7 @@ pub fn scan(source: &mut dyn LogSource, opts: &Options) -> Result<ScanResult, An
         .collect();
     Ok(ScanResult {
         scope: scope(&connect, opts, lambda_groups),
-        lambda_blocks: connect.lambda_blocks.iter().filter(in_period).count() as u64,
+        lambda_blocks: connect.lambda_blocks_in_period,
         contacts: connect.contacts_in_period,
         failures,
         inputs,
@@ -209,10 +210,12 @@ fn link_focus(
     }
     let (invocations, groups) = collector.finish();
     let mut blocks: Vec<&FlowEntry> = focus.to_vec();
+    let in_focus: HashSet<_> = focus.iter().map(|f| f.dedup_key()).collect();
     blocks.extend(
-        connect.lambda_blocks.iter().filter(|b| {
-            windows.touches(b) && !focus.iter().any(|f| f.dedup_key() == b.dedup_key())
-        }),
+        connect
+            .lambda_blocks
+            .iter()
+            .filter(|b| windows.touches(b) && !in_focus.contains(&b.dedup_key())),
     );
     let mut links = link_blocks(&blocks, &invocations, &|function| {
         group_for(&invocations, function)

@@ -3,10 +3,11 @@
 //! the whole group.
 
 use super::{within, AnalyzeError, Options};
-use crate::model::{FlowEntry, Millis, Origin};
-use crate::parse::connect::parse_flow_entry;
+use crate::model::{FlowEntry, LambdaBlock, Millis, Origin};
+use crate::parse::connect::{parse_flow_entry, peek_flow_entry};
 use crate::source::{Accepted, Event};
-use std::collections::{BTreeMap, HashSet};
+use crate::windows::Windows;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 pub const CONNECT_PREFIX: &str = "/aws/connect/";
@@ -15,8 +16,13 @@ pub const CONNECT_PREFIX: &str = "/aws/connect/";
 #[derive(Debug, Default)]
 pub struct ConnectData {
     pub group: String,
-    /// Every Lambda block, de-duplicated, in time order.
+    /// The Lambda blocks the analysis can use, de-duplicated, in time
+    /// order: every failed one, and every other one whose link window
+    /// touches the windows around a failed block or a Lambda block of the
+    /// `explain` contact (the others cannot take part in any link).
     pub lambda_blocks: Vec<FlowEntry>,
+    /// Every Lambda block in the period, de-duplicated (kept or not).
+    pub lambda_blocks_in_period: u64,
     /// `explain` only: the contact's entries, de-duplicated, in time order.
     pub contact_entries: Vec<FlowEntry>,
     pub contacts_in_period: u64,
@@ -35,13 +41,59 @@ pub fn is_connect_group(opts: &Options, group: &str) -> bool {
     }
 }
 
-type DedupKey = (String, Option<String>, Millis, String);
+/// A successful (or not failed) Lambda block, kept small until the end of
+/// pass 1 says whether it is near a failure: most are not, and a day of
+/// traffic holds hundreds of thousands.
+struct SlimBlock {
+    seq: u64,
+    timestamp: Millis,
+    contact: u32,
+    identifier: Option<u32>,
+    module_type: u32,
+    function: u32,
+    time_limit_ms: Option<u32>,
+    results: Option<Box<str>>,
+    has_external_results: bool,
+    file: u32,
+    line: u64,
+}
+
+/// Strings stored once, by number.
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<Box<str>, u32>,
+    texts: Vec<Box<str>>,
+}
+
+impl Interner {
+    fn id(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.ids.get(text) {
+            return id;
+        }
+        let id = self.texts.len() as u32;
+        self.texts.push(text.into());
+        self.ids.insert(text.into(), id);
+        id
+    }
+
+    fn text(&self, id: u32) -> &str {
+        &self.texts[id as usize]
+    }
+}
 
 #[derive(Default)]
 struct GroupState {
     data: ConnectData,
-    seen: HashSet<DedupKey>,
+    /// Dedup keys of kept entries, as 128-bit hashes (a collision among a
+    /// few million keys has a probability of about 1e-26).
+    seen: HashSet<u128>,
     contacts: HashSet<u64>,
+    /// Insertion order of every kept Lambda block, for a stable time sort.
+    seq: u64,
+    /// `seq` of each entry of `data.lambda_blocks` (the failed ones).
+    full_seq: Vec<u64>,
+    slim: Vec<SlimBlock>,
+    strings: Interner,
 }
 
 /// Collects pass 1 from any source.
@@ -70,16 +122,26 @@ impl<'a> ConnectCollector<'a> {
         if !self.wants_group(ev.group) {
             return Ok(());
         }
+        // Most entries only count their contact: peek at them without
+        // building a `FlowEntry` (same checks, same errors).
+        let peek =
+            peek_flow_entry(ev.message, ev.timestamp).map_err(|e| format!("Connect entry: {e}"))?;
+        if !self.groups.contains_key(ev.group) {
+            self.groups
+                .insert(ev.group.to_string(), GroupState::named(ev.group));
+        }
+        let state = self.groups.get_mut(ev.group).expect("inserted above");
+        let wanted_for_contact = self.contact.is_some_and(|c| c == peek.contact_id);
+        if !peek.is_lambda_type() && !wanted_for_contact {
+            note_entry(state, &peek.contact_id, peek.timestamp, self.opts);
+            return Ok(());
+        }
         let origin = Origin {
             file: ev.file.to_string(),
             line: ev.line,
         };
         let entry = parse_flow_entry(ev.message, ev.timestamp, origin)
             .map_err(|e| format!("Connect entry: {e}"))?;
-        let state = self
-            .groups
-            .entry(ev.group.to_string())
-            .or_insert_with(|| GroupState::named(ev.group));
         keep_entry(state, entry, self.opts, self.contact);
         Ok(())
     }
@@ -122,9 +184,75 @@ impl<'a> ConnectCollector<'a> {
         };
         let mut data = state.data;
         data.contacts_in_period = state.contacts.len() as u64;
-        data.lambda_blocks.sort_by_key(|b| b.timestamp);
+        data.lambda_blocks_in_period = data
+            .lambda_blocks
+            .iter()
+            .filter(|b| within(b.timestamp, self.opts))
+            .count() as u64
+            + state
+                .slim
+                .iter()
+                .filter(|b| within(b.timestamp, self.opts))
+                .count() as u64;
+        // The blocks any link can involve: near a failed block, or near a
+        // Lambda block of the explain contact (a superset of the windows
+        // the analysis links in).
+        let windows = {
+            let near: Vec<&FlowEntry> = data
+                .lambda_blocks
+                .iter()
+                .chain(data.contact_entries.iter().filter(|e| e.lambda.is_some()))
+                .collect();
+            Windows::around(&near)
+        };
+        let mut kept: Vec<(u64, FlowEntry)> = std::mem::take(&mut data.lambda_blocks)
+            .into_iter()
+            .zip(state.full_seq)
+            .map(|(b, seq)| (seq, b))
+            .collect();
+        if !windows.is_empty() {
+            for slim in &state.slim {
+                let block = slim.entry(&state.strings);
+                if windows.touches(&block) {
+                    kept.push((slim.seq, block));
+                }
+            }
+        }
+        // Time order; among equal times, the order they were read in.
+        kept.sort_by_key(|(seq, b)| (b.timestamp, *seq));
+        data.lambda_blocks = kept.into_iter().map(|(_, b)| b).collect();
         data.contact_entries.sort_by_key(|b| b.timestamp);
         Ok(data)
+    }
+}
+
+impl SlimBlock {
+    /// Back to a `FlowEntry` with what linking reads of a block that is not
+    /// in focus (contact, identity, time, outcome, function and limit, and
+    /// where it was read); the rest is never shown for such a block.
+    fn entry(&self, strings: &Interner) -> FlowEntry {
+        FlowEntry {
+            contact_id: strings.text(self.contact).to_string(),
+            contact_flow_id: None,
+            contact_flow_name: None,
+            module_type: strings.text(self.module_type).to_string(),
+            identifier: self.identifier.map(|i| strings.text(i).to_string()),
+            timestamp: self.timestamp,
+            results: self.results.as_deref().map(str::to_string),
+            has_external_results: self.has_external_results,
+            lambda: Some(LambdaBlock {
+                function_arn: String::new(),
+                function_name: strings.text(self.function).to_string(),
+                qualifier: None,
+                time_limit_ms: self.time_limit_ms,
+                invocation_type: None,
+            }),
+            parameters: None,
+            origin: Origin {
+                file: strings.text(self.file).to_string(),
+                line: self.line,
+            },
+        }
     }
 }
 
@@ -136,41 +264,68 @@ impl GroupState {
     }
 }
 
-fn keep_entry(state: &mut GroupState, entry: FlowEntry, opts: &Options, contact: Option<&str>) {
+/// The data's extent and the contacts in the period: what every entry
+/// counts for.
+fn note_entry(state: &mut GroupState, contact_id: &str, timestamp: Millis, opts: &Options) {
     let data = &mut state.data;
-    data.first = Some(
-        data.first
-            .map_or(entry.timestamp, |f| f.min(entry.timestamp)),
-    );
-    data.last = Some(
-        data.last
-            .map_or(entry.timestamp, |l| l.max(entry.timestamp)),
-    );
-    if within(entry.timestamp, opts) {
-        state.contacts.insert(hash(&entry.contact_id));
+    data.first = Some(data.first.map_or(timestamp, |f| f.min(timestamp)));
+    data.last = Some(data.last.map_or(timestamp, |l| l.max(timestamp)));
+    if within(timestamp, opts) {
+        state.contacts.insert(hash(contact_id));
     }
+}
+
+fn keep_entry(state: &mut GroupState, entry: FlowEntry, opts: &Options, contact: Option<&str>) {
+    note_entry(state, &entry.contact_id, entry.timestamp, opts);
+    let data = &mut state.data;
     let wanted_for_contact = contact.is_some_and(|c| c == entry.contact_id);
     if entry.lambda.is_none() && !wanted_for_contact {
         return;
     }
     // Only kept entries are de-duplicated: a set of every entry's key would
     // grow with the input.
-    let key = (
-        entry.contact_id.clone(),
-        entry.identifier.clone(),
-        entry.timestamp,
-        entry.module_type.clone(),
-    );
-    if !state.seen.insert(key) {
+    if !state.seen.insert(key_hash(&entry)) {
         data.duplicates += 1;
         return;
     }
     if wanted_for_contact {
         data.contact_entries.push(entry.clone());
     }
-    if entry.lambda.is_some() {
+    let Some(lambda) = &entry.lambda else {
+        return;
+    };
+    state.seq += 1;
+    if entry.is_failed_lambda_block() {
+        state.full_seq.push(state.seq);
         data.lambda_blocks.push(entry);
+        return;
     }
+    let strings = &mut state.strings;
+    let slim = SlimBlock {
+        seq: state.seq,
+        timestamp: entry.timestamp,
+        contact: strings.id(&entry.contact_id),
+        identifier: entry.identifier.as_deref().map(|i| strings.id(i)),
+        module_type: strings.id(&entry.module_type),
+        function: strings.id(&lambda.function_name),
+        time_limit_ms: lambda.time_limit_ms,
+        results: entry.results.as_deref().map(Box::from),
+        has_external_results: entry.has_external_results,
+        file: strings.id(&entry.origin.file),
+        line: entry.origin.line,
+    };
+    state.slim.push(slim);
+}
+
+/// The dedup key (contact, identifier, timestamp, type) as 128 bits.
+fn key_hash(entry: &FlowEntry) -> u128 {
+    let half = |salt: u8| {
+        let mut h = DefaultHasher::new();
+        salt.hash(&mut h);
+        entry.dedup_key().hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
 }
 
 fn hash(text: &str) -> u64 {

@@ -10,6 +10,7 @@ use crate::parse::jsonutil::{compact_json, opt_text, raw_text};
 use chrono::{DateTime, NaiveDateTime};
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use std::borrow::Cow;
 
 /// Why a Connect log line could not be used. The `Display` text is the
 /// reason counted in `inputs.skipped` and shown with file and line.
@@ -111,6 +112,62 @@ pub fn parse_flow_entry(
     })
 }
 
+/// What pass 1 needs of most entries, without building a `FlowEntry`.
+#[derive(Debug)]
+pub struct FlowPeek<'a> {
+    pub contact_id: Cow<'a, str>,
+    pub module_type: Cow<'a, str>,
+    pub timestamp: Millis,
+}
+
+impl FlowPeek<'_> {
+    /// Whether the entry is an "Invoke AWS Lambda function" block (only
+    /// such an entry can carry a `LambdaBlock`).
+    pub fn is_lambda_type(&self) -> bool {
+        LAMBDA_MODULE_TYPES.contains(&self.module_type.as_ref())
+    }
+}
+
+/// The first checks of `parse_flow_entry`, with the same errors in the same
+/// order, borrowing instead of allocating: `Ok` here if and only if
+/// `parse_flow_entry` is `Ok`, with the same contact, type and timestamp.
+pub fn peek_flow_entry(
+    message: &str,
+    event_timestamp: Millis,
+) -> Result<FlowPeek<'_>, ConnectParseError> {
+    let message = message.trim();
+    if !message.starts_with('{') {
+        return Err(ConnectParseError::NotJson);
+    }
+    if let Some(sure) = scan::peek(message, event_timestamp) {
+        return sure;
+    }
+    peek_serde(message, event_timestamp)
+}
+
+/// `peek_flow_entry` through serde, for what the scanner is not sure of.
+fn peek_serde(message: &str, event_timestamp: Millis) -> Result<FlowPeek<'_>, ConnectParseError> {
+    let raw: RawEntry<'_> =
+        serde_json::from_str(message).map_err(|_| ConnectParseError::NotJson)?;
+    let contact_id = raw
+        .contact_id
+        .and_then(raw_text)
+        .ok_or(ConnectParseError::MissingField("ContactId"))?;
+    let module_type = raw
+        .module_type
+        .and_then(raw_text)
+        .ok_or(ConnectParseError::MissingField("ContactFlowModuleType"))?;
+    let timestamp = match raw.timestamp {
+        Some(ts) => parse_timestamp(ts)?,
+        None => event_timestamp,
+    };
+    Ok(FlowPeek {
+        contact_id,
+        module_type,
+        timestamp,
+    })
+}
+
 /// Parse a `Timestamp` value: RFC 3339 (millis optional, `Z` or an offset),
 /// or a bare date-time taken as UTC.
 fn parse_timestamp(raw: &RawValue) -> Result<Millis, ConnectParseError> {
@@ -122,6 +179,9 @@ fn parse_timestamp(raw: &RawValue) -> Result<Millis, ConnectParseError> {
 /// ISO-8601 text to epoch milliseconds; `None` when unparsable.
 pub(crate) fn parse_iso_millis(text: &str) -> Option<Millis> {
     let text = text.trim();
+    if let Some(ms) = plain_iso_millis(text) {
+        return Some(ms);
+    }
     if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
         return Some(dt.timestamp_millis());
     }
@@ -203,6 +263,53 @@ pub fn split_function_arn(arn: &str) -> (String, Option<String>) {
         None => (rest.to_string(), None),
     }
 }
+
+/// The shape Connect writes, `YYYY-MM-DDTHH:MM:SS.mmmZ`, without chrono:
+/// `None` for anything else (or any value chrono might treat specially,
+/// such as a leap second), which then takes the general path.
+fn plain_iso_millis(text: &str) -> Option<Millis> {
+    let b = text.as_bytes();
+    if b.len() != 24
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'.'
+        || b[23] != b'Z'
+    {
+        return None;
+    }
+    let num = |from: usize, to: usize| -> Option<i64> {
+        b[from..to].iter().try_fold(0i64, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
+        })
+    };
+    let (y, mo, d) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+    let (h, mi, sec, ms) = (num(11, 13)?, num(14, 16)?, num(17, 19)?, num(20, 23)?);
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let days_in_month = match mo {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if d < 1 || d > days_in_month || h > 23 || mi > 59 || sec > 59 {
+        return None;
+    }
+    // Howard Hinnant's days-from-civil.
+    let yy = if mo <= 2 { y - 1 } else { y };
+    let era = yy.div_euclid(400);
+    let yoe = yy - era * 400;
+    let mp = (mo + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(((days * 24 + h) * 60 + mi) * 60_000 + sec * 1000 + ms)
+}
+
+mod scan;
 
 #[cfg(test)]
 mod tests;

@@ -9,7 +9,9 @@
 mod discover;
 mod document;
 mod event;
+mod fast;
 mod ndjson;
+mod parallel;
 
 use crate::model::{InputFileSummary, Millis};
 use std::fs::{self, File};
@@ -17,6 +19,8 @@ use std::io::{self, BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 pub use discover::discover;
+pub use event::Keep;
+pub use parallel::read_files_ordered;
 
 /// Reads are large and sequential: a big buffer keeps syscalls rare.
 const BUFFER_BYTES: usize = 1 << 20;
@@ -124,13 +128,40 @@ pub fn read_file(
     file: &InputFile,
     sink: &mut dyn FnMut(RawEvent<'_>),
 ) -> Result<InputFileSummary, InputError> {
+    read_file_keeping(file, None, sink)
+}
+
+/// `read_file`, delivering only the valid events `keep` accepts (by group,
+/// the event's own or the hint, and timestamp). The others are counted as
+/// read all the same, and their messages are never unescaped.
+pub fn read_file_keeping(
+    file: &InputFile,
+    keep: Option<Keep<'_>>,
+    sink: &mut dyn FnMut(RawEvent<'_>),
+) -> Result<InputFileSummary, InputError> {
     let path = file.display.as_str();
     let mut reader = BufReader::with_capacity(BUFFER_BYTES, open_regular(&file.path, path)?);
     let start = peek_start(&mut reader).map_err(|e| InputError::from_io(path, None, e))?;
     let mut out = event::Delivery::new(sink, file.group_hint.as_deref());
+    out.keep = keep;
     let format = match start.kind {
         StartKind::Empty => "empty",
         StartKind::Unknown => return Err(not_an_export(path, &start.preview)),
+        StartKind::Document(Format::FilterLogEvents) => {
+            if fast::read_filter_log_events(reader, start.line_offset, &mut out).is_err() {
+                // Start over with the general reader; what the fast path
+                // already delivered is counted again, not delivered again.
+                out.suppress = out.events;
+                out.events = 0;
+                out.skips = event::Skips::default();
+                let mut reader =
+                    BufReader::with_capacity(BUFFER_BYTES, open_regular(&file.path, path)?);
+                let start =
+                    peek_start(&mut reader).map_err(|e| InputError::from_io(path, None, e))?;
+                document::read(reader, start.line_offset, &mut out, path, &start.preview)?;
+            }
+            Format::FilterLogEvents.as_str()
+        }
         StartKind::Document(format) => {
             document::read(reader, start.line_offset, &mut out, path, &start.preview)?;
             format.as_str()

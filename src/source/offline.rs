@@ -1,9 +1,9 @@
 //! Exported files as a `LogSource`: which files each pass reads, and the
 //! count of every line that could not be used.
 
-use super::files::{discover, read_file, InputError, InputFile, RawEvent};
+use super::files::{discover, read_files_ordered, InputError, InputFile, RawEvent};
 use super::{Accepted, Event, LogSource, SourceError};
-use crate::model::{InputFileSummary, InputsSummary, SkippedLines};
+use crate::model::{InputFileSummary, InputsSummary, Millis, SkippedLines};
 use crate::windows::Windows;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -39,6 +39,12 @@ impl FileSource {
         })
     }
 
+    fn record_all(&mut self, done: Vec<(InputFileSummary, Skips)>) {
+        for (summary, skips) in done {
+            self.record(summary, skips);
+        }
+    }
+
     /// Keep a file's summary once (a file without a group hint is read by
     /// both passes; its events count once).
     fn record(&mut self, mut summary: InputFileSummary, skips: Skips) {
@@ -58,14 +64,19 @@ impl LogSource for FileSource {
         sink: &mut dyn FnMut(&Event<'_>) -> Accepted,
     ) -> Result<(), SourceError> {
         let files = self.files.clone();
-        for file in &files {
-            if !file.group_hint.as_deref().is_none_or(wanted) {
-                continue;
-            }
-            let mut skips = Skips::default();
-            let mut delivered = 0;
-            let read = read_file(file, &mut |ev: RawEvent<'_>| {
-                delivered += 1;
+        let chosen: Vec<&InputFile> = files
+            .iter()
+            .filter(|file| file.group_hint.as_deref().is_none_or(wanted))
+            .collect();
+        // Skips and events of the file being delivered; taken when it is done.
+        let skips = std::cell::RefCell::new(Skips::default());
+        let delivered = std::cell::Cell::new(0);
+        let mut done = Vec::new();
+        let result = read_files_ordered(
+            &chosen,
+            None,
+            &mut |file, ev: RawEvent<'_>| {
+                delivered.set(delivered.get() + 1);
                 let Some(group) = ev.group.or(file.group_hint.as_deref()) else {
                     return;
                 };
@@ -74,12 +85,16 @@ impl LogSource for FileSource {
                 }
                 let event = event(group, &ev, &file.display);
                 if let Err(reason) = sink(&event) {
-                    skips.add(reason, ev.line);
+                    skips.borrow_mut().add(reason, ev.line);
                 }
-            });
-            let summary = salvage(file, read, delivered)?;
-            self.record(summary, skips);
-        }
+            },
+            &mut |file, read| {
+                done.push((salvage(file, read, delivered.take())?, skips.take()));
+                Ok(())
+            },
+        );
+        self.record_all(done);
+        result?;
         Ok(())
     }
 
@@ -89,17 +104,29 @@ impl LogSource for FileSource {
         sink: &mut dyn FnMut(&str, &Event<'_>),
     ) -> Result<(), SourceError> {
         let files = self.files.clone();
-        for file in &files {
-            let needed = match file.group_hint.as_deref() {
+        let chosen: Vec<&InputFile> = files
+            .iter()
+            .filter(|file| match file.group_hint.as_deref() {
                 Some(g) => !g.starts_with(CONNECT_PREFIX) && windows.wants_function(function_of(g)),
                 None => !windows.is_empty(),
-            };
-            if !needed {
-                continue;
-            }
-            let mut delivered = 0;
-            let read = read_file(file, &mut |ev: RawEvent<'_>| {
-                delivered += 1;
+            })
+            .collect();
+        // Only events inside a window (or its tail) reach the sink: the
+        // others are counted without unescaping their messages.
+        let keep = |group: Option<&str>, t: Millis| {
+            group.is_some_and(|g| {
+                let function = function_of(g);
+                !g.starts_with(CONNECT_PREFIX)
+                    && (windows.contains(function, t) || windows.in_tail(function, t))
+            })
+        };
+        let delivered = std::cell::Cell::new(0);
+        let mut done = Vec::new();
+        let result = read_files_ordered(
+            &chosen,
+            Some(&keep),
+            &mut |file, ev: RawEvent<'_>| {
+                delivered.set(delivered.get() + 1);
                 let Some(group) = ev.group.or(file.group_hint.as_deref()) else {
                     return;
                 };
@@ -107,10 +134,14 @@ impl LogSource for FileSource {
                 if !group.starts_with(CONNECT_PREFIX) && windows.wants_function(function) {
                     sink(function, &event(group, &ev, &file.display));
                 }
-            });
-            let summary = salvage(file, read, delivered)?;
-            self.record(summary, Skips::default());
-        }
+            },
+            &mut |file, read| {
+                done.push((salvage(file, read, delivered.take())?, Skips::default()));
+                Ok(())
+            },
+        );
+        self.record_all(done);
+        result?;
         Ok(())
     }
 
@@ -158,7 +189,7 @@ fn salvage(
     file: &InputFile,
     read: Result<InputFileSummary, InputError>,
     delivered: u64,
-) -> Result<InputFileSummary, SourceError> {
+) -> Result<InputFileSummary, InputError> {
     let (line, reason) = match read {
         Ok(summary) => return Ok(summary),
         Err(InputError::NotAnExport { preview, .. }) => (
@@ -179,7 +210,7 @@ fn salvage(
                 "truncated or invalid JSON at column {column}: {message}; rest of the file not read"
             ),
         ),
-        Err(other) => return Err(other.into()),
+        Err(other) => return Err(other),
     };
     Ok(InputFileSummary {
         file: file.display.clone(),

@@ -458,3 +458,68 @@ fn split_function_arn_forms() {
     );
     assert_eq!(s(""), own("", None));
 }
+
+/// The scanner behind `peek_flow_entry` answers exactly as serde does
+/// whenever it answers at all: checked on entries and many mutations.
+#[test]
+fn peek_scanner_agrees_with_serde() {
+    let samples = [
+        r#"{"Results":"The Lambda Function Returned An Error.","ContactId":"6ff6dced-2e28-446a-b191-f99287b76aad","ContactFlowId":"arn:aws:connect:us-east-1:1:instance/x/contact-flow/y","ContactFlowName":"Billing","ContactFlowModuleType":"InvokeExternalResource","Identifier":"Order status 3","Timestamp":"2026-11-28T00:56:28.034Z","Parameters":{"FunctionArn":"arn:aws:lambda:us-east-1:1:function:order-status","Parameters":{"contactId":"6ff6","n":[1,-2.5e3,true,false,null,{}]},"TimeLimit":"3000"}}"#,
+        r#"{"ContactId":"c","ContactFlowModuleType":"PlayPrompt","Timestamp":"2026-02-29T23:59:59.999Z","Parameters":{"Text":"Say \"hi\"\n\\ /"}}"#,
+        r#"{ "ContactId" : "c" , "ContactFlowModuleType" : "SetQueue" , "Parameters" : { } , "x" : [ ] }"#,
+        r#"{"ContactFlowModuleType":"PlayPrompt"}"#,
+        r#"{"ContactId":"c"}"#,
+        r#"{"ContactId":"c","ContactFlowModuleType":"X","Timestamp":"2026-13-28T00:56:28.034Z"}"#,
+    ];
+    let mut state = 0x1234_5678_9abc_def0u64;
+    let mut rand = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let alphabet = b"{}[]:,\"\\ 0123456789.-+eEtrufalsn\tuxZT\x01";
+    let mut checked = 0;
+    for sample in samples {
+        for round in 0..4000 {
+            let mut bytes = sample.as_bytes().to_vec();
+            for _ in 0..(round % 3 + usize::from(round > 0)) {
+                let at = rand(bytes.len() + 1);
+                match rand(3) {
+                    0 if at < bytes.len() => {
+                        bytes.remove(at);
+                    }
+                    1 if at < bytes.len() => bytes[at] = alphabet[rand(alphabet.len())],
+                    _ => bytes.insert(at, alphabet[rand(alphabet.len())]),
+                }
+            }
+            let Ok(text) = std::str::from_utf8(&bytes) else {
+                continue;
+            };
+            let text = text.trim();
+            if !text.starts_with('{') {
+                continue;
+            }
+            if let Some(fast) = super::scan::peek(text, 42) {
+                let slow = super::peek_serde(text, 42);
+                let key = |r: &Result<FlowPeek<'_>, ConnectParseError>| {
+                    r.as_ref()
+                        .map(|p| {
+                            (
+                                p.contact_id.to_string(),
+                                p.module_type.to_string(),
+                                p.timestamp,
+                            )
+                        })
+                        .map_err(Clone::clone)
+                };
+                assert_eq!(key(&fast), key(&slow), "{text}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(
+        checked > 1000,
+        "only {checked} mutations were decided by the scanner"
+    );
+}

@@ -4,7 +4,10 @@
 use super::RawEvent;
 use crate::model::{Millis, SkippedLines};
 use chrono::{DateTime, NaiveDateTime};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// Why a line or element was not delivered. Fixed phrases: they are the
 /// keys of `InputFileSummary.skipped`.
@@ -59,12 +62,22 @@ pub(super) struct Fields<'v> {
     pub message: Option<&'v Value>,
 }
 
+/// Which valid events the caller wants delivered at all, by group and
+/// timestamp (the others are counted, never handed over).
+pub type Keep<'k> = &'k (dyn Fn(Option<&str>, Millis) -> bool + Sync);
+
 /// Where checked events go, and the tally of those that were not.
 pub(super) struct Delivery<'s> {
     pub sink: &'s mut dyn FnMut(RawEvent<'_>),
     pub hint: Option<&'s str>,
     pub skips: Skips,
     pub events: u64,
+    pub keep: Option<Keep<'s>>,
+    /// Valid events already delivered by a fast path that gave up: counted
+    /// again, not delivered again.
+    pub suppress: u64,
+    /// Reused for unescaping messages.
+    scratch: String,
 }
 
 impl<'s> Delivery<'s> {
@@ -74,14 +87,66 @@ impl<'s> Delivery<'s> {
             hint,
             skips: Skips::default(),
             events: 0,
+            keep: None,
+            suppress: 0,
+            scratch: String::new(),
         }
+    }
+
+    /// Count a valid event; whether to hand it to the sink.
+    fn deliverable(&mut self, group: Option<&str>, timestamp: Millis) -> bool {
+        self.events += 1;
+        if self.suppress > 0 {
+            self.suppress -= 1;
+            return false;
+        }
+        self.keep
+            .is_none_or(|keep| keep(group.or(self.hint), timestamp))
+    }
+
+    /// The fast path's event object: the same checks as `offer`, on
+    /// borrowed raw fields; the message is unescaped only if delivered.
+    pub fn offer_obj(&mut self, ev: &EventObj<'_>, line: u64) {
+        let timestamp = match ev.timestamp {
+            Field::Absent => return self.skips.add(reason::MISSING_TIMESTAMP, line),
+            Field::Present(raw) => match raw_timestamp(raw) {
+                Some(t) => t,
+                None => return self.skips.add(reason::BAD_TIMESTAMP, line),
+            },
+        };
+        let message = match ev.message {
+            Field::Absent => return self.skips.add(reason::MISSING_MESSAGE, line),
+            Field::Present(raw) if raw.get() == "null" => {
+                return self.skips.add(reason::MISSING_MESSAGE, line)
+            }
+            Field::Present(raw) if raw.get().starts_with('"') => raw,
+            Field::Present(_) => return self.skips.add(reason::BAD_MESSAGE, line),
+        };
+        let group = first_text(&[ev.log_group, ev.log_group_name]);
+        if !self.deliverable(group.as_deref(), timestamp) {
+            return;
+        }
+        let stream = first_text(&[ev.log_stream, ev.log_stream_name]);
+        let mut scratch = std::mem::take(&mut self.scratch);
+        if let Some(message) = unescape_into(message, &mut scratch) {
+            (self.sink)(RawEvent {
+                group: group.as_deref().or(self.hint),
+                stream: stream.as_deref().unwrap_or(""),
+                timestamp,
+                message,
+                line,
+            });
+        }
+        self.scratch = scratch;
     }
 
     /// Check the fields and deliver the event, or count why not.
     pub fn offer(&mut self, fields: Fields<'_>, line: u64) {
         match check(&fields) {
             Ok((timestamp, message)) => {
-                self.events += 1;
+                if !self.deliverable(fields.group, timestamp) {
+                    return;
+                }
                 (self.sink)(RawEvent {
                     group: fields.group.or(self.hint),
                     // A missing stream is no reason to drop the event: the
@@ -95,6 +160,119 @@ impl<'s> Delivery<'s> {
             Err(why) => self.skips.add(why, line),
         }
     }
+}
+
+/// A field of an event object: absent, or present with its raw JSON
+/// (`null` included, which `Option` would hide).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) enum Field<'a> {
+    #[default]
+    Absent,
+    Present(&'a RawValue),
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Field<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <&'a RawValue>::deserialize(d).map(Field::Present)
+    }
+}
+
+/// An event object read without building a `Value`: the fields that
+/// `event_fields` looks at, borrowed. A duplicate of one of them is an
+/// error here (a `Map` would keep the last), so the caller falls back.
+#[derive(Deserialize)]
+pub(super) struct EventObj<'a> {
+    #[serde(rename = "logGroup", borrow, default)]
+    pub log_group: Field<'a>,
+    #[serde(rename = "logGroupName", borrow, default)]
+    pub log_group_name: Field<'a>,
+    #[serde(rename = "logStream", borrow, default)]
+    pub log_stream: Field<'a>,
+    #[serde(rename = "logStreamName", borrow, default)]
+    pub log_stream_name: Field<'a>,
+    #[serde(borrow, default)]
+    pub timestamp: Field<'a>,
+    #[serde(borrow, default)]
+    pub message: Field<'a>,
+}
+
+/// A JSON string, borrowed when it has no escapes.
+#[derive(Deserialize)]
+struct JsonStr<'a>(#[serde(borrow)] Cow<'a, str>);
+
+/// The content of a raw JSON string; `None` for any other value.
+fn raw_str(raw: &RawValue) -> Option<Cow<'_, str>> {
+    let text = raw.get();
+    if !text.starts_with('"') {
+        return None;
+    }
+    let inner = &text[1..text.len() - 1];
+    if !inner.contains('\\') {
+        return Some(Cow::Borrowed(inner));
+    }
+    serde_json::from_str::<JsonStr<'_>>(text).ok().map(|s| s.0)
+}
+
+/// The content of a raw JSON string, unescaped into `scratch` when it has
+/// escapes (no allocation per message); `None` for any other value.
+fn unescape_into<'r>(raw: &'r RawValue, scratch: &'r mut String) -> Option<&'r str> {
+    let text = raw.get();
+    if !text.starts_with('"') {
+        return None;
+    }
+    let inner = &text[1..text.len() - 1];
+    let bytes = inner.as_bytes();
+    let Some(mut at) = memchr::memchr(b'\\', bytes) else {
+        return Some(inner);
+    };
+    scratch.clear();
+    let mut from = 0;
+    loop {
+        scratch.push_str(&inner[from..at]);
+        let plain = match bytes.get(at + 1) {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'n') => '\n',
+            Some(b't') => '\t',
+            Some(b'r') => '\r',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            // `\uXXXX` (surrogates and all): serde_json's own rules.
+            _ => {
+                let owned = serde_json::from_str::<String>(text).ok()?;
+                *scratch = owned;
+                return Some(scratch.as_str());
+            }
+        };
+        scratch.push(plain);
+        from = at + 2;
+        match memchr::memchr(b'\\', &bytes[from..]) {
+            Some(next) => at = from + next,
+            None => {
+                scratch.push_str(&inner[from..]);
+                return Some(scratch.as_str());
+            }
+        }
+    }
+}
+
+/// The first field that is a string (as `Value::as_str` would pick).
+fn first_text<'a>(fields: &[Field<'a>]) -> Option<Cow<'a, str>> {
+    fields.iter().find_map(|f| match f {
+        Field::Present(raw) => raw_str(raw),
+        Field::Absent => None,
+    })
+}
+
+/// `parse_timestamp` on a raw value; plain digits without building a `Value`.
+fn raw_timestamp(raw: &RawValue) -> Option<Millis> {
+    let text = raw.get();
+    if (1..=18).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse().ok();
+    }
+    let value: Value = serde_json::from_str(text).ok()?;
+    parse_timestamp(&value)
 }
 
 /// The fields of a filter-log-events or NDJSON event object. Both spellings

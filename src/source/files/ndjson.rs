@@ -1,6 +1,6 @@
 //! NDJSON: one event object per line.
 
-use super::event::{self, reason, Delivery};
+use super::event::{self, reason, Delivery, EventObj};
 use super::{not_an_export, InputError};
 use serde_json::{Map, Value};
 use std::io::{self, BufRead};
@@ -44,6 +44,18 @@ fn read_capped<R: BufRead>(
         // An overlong line was not kept: `buf` holds none of it.
         if fits && text.iter().all(|&b| super::is_json_space(b)) {
             continue;
+        }
+        if recognised && fits && text.trim_ascii_start().starts_with(b"{") {
+            // The fast path: fields borrowed, no `Value`. Anything it does
+            // not accept is parsed the general way below.
+            let Ok(text) = std::str::from_utf8(text) else {
+                out.skips.add(reason::INVALID_UTF8, line);
+                continue;
+            };
+            if let Ok(ev) = serde_json::from_str::<EventObj<'_>>(text) {
+                out.offer_obj(&ev, line);
+                continue;
+            }
         }
         let parsed = if fits {
             parse(text)

@@ -1,0 +1,385 @@
+//! The fast path for filter-log-events documents: a hand-rolled splitter
+//! over big buffers instead of serde_json reading a `Read` byte by byte.
+//!
+//! The splitter walks the document skeleton (`{`, keys, `[`, `,`, `]`,
+//! `}`) itself and hands each element's bytes to serde_json as a slice,
+//! borrowing every field. It accepts only what it is sure of: anything
+//! unusual (an escaped key, a non-object element, a duplicate field, a
+//! field of an unexpected type, invalid UTF-8, truncation, an I/O error)
+//! is an `Anomaly`, and the caller re-reads the file with the general
+//! streaming reader, which then gives exactly its own answer (events,
+//! skipped lines, errors with line and column).
+
+use super::event::{Delivery, EventObj, Field};
+use serde::de::IgnoredAny;
+use std::io::{self, Read};
+
+/// Reads are large: few syscalls, long runs for memchr.
+const CHUNK: usize = 4 << 20;
+
+/// The fast path gave up; the general reader must decide.
+#[derive(Debug)]
+pub(super) struct Anomaly;
+
+type Fast<T> = Result<T, Anomaly>;
+
+/// A growable window over the file: `data[pos..end]` is unread.
+struct Buf<R> {
+    reader: R,
+    /// Allocated (and zeroed) once, grown only for a huge element.
+    data: Vec<u8>,
+    end: usize,
+    pos: usize,
+    eof: bool,
+    /// Lines before `data[0]`, plus the caller's offset.
+    line_base: u64,
+    /// Newlines in `data[..counted]`.
+    newlines: u64,
+    counted: usize,
+}
+
+impl<R: Read> Buf<R> {
+    /// Read more; false at end of file.
+    fn fill(&mut self) -> Fast<bool> {
+        if self.eof {
+            return Ok(false);
+        }
+        if self.pos > 0 && self.pos >= self.end / 2 {
+            self.count_to(self.pos);
+            self.line_base += self.newlines;
+            self.newlines = 0;
+            self.data.copy_within(self.pos..self.end, 0);
+            self.end -= self.pos;
+            self.counted = 0;
+            self.pos = 0;
+        }
+        if self.data.len() - self.end < CHUNK {
+            self.data.resize(self.end + CHUNK, 0);
+        }
+        loop {
+            match self.reader.read(&mut self.data[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(false);
+                }
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(true);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(_) => return Err(Anomaly),
+            }
+        }
+    }
+
+    fn count_to(&mut self, to: usize) {
+        if to > self.counted {
+            self.newlines +=
+                memchr::memchr_iter(b'\n', &self.data[self.counted..to]).count() as u64;
+            self.counted = to;
+        }
+    }
+
+    /// The 1-based line of `data[pos]`.
+    fn line(&mut self) -> u64 {
+        self.count_to(self.pos);
+        self.line_base + self.newlines + 1
+    }
+
+    /// The next non-whitespace byte, not consumed; `None` at end of file.
+    fn peek(&mut self) -> Fast<Option<u8>> {
+        loop {
+            while let Some(&b) = self.data[..self.end].get(self.pos) {
+                if !super::is_json_space(b) {
+                    return Ok(Some(b));
+                }
+                self.pos += 1;
+            }
+            if !self.fill()? {
+                return Ok(None);
+            }
+        }
+    }
+
+    fn expect(&mut self, byte: u8) -> Fast<()> {
+        if self.peek()? != Some(byte) {
+            return Err(Anomaly);
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// An object key without escapes.
+    fn key(&mut self) -> Fast<Vec<u8>> {
+        self.expect(b'"')?;
+        loop {
+            if let Some(end) = memchr::memchr2(b'"', b'\\', &self.data[self.pos..self.end]) {
+                if self.data[self.pos + end] == b'\\' {
+                    return Err(Anomaly);
+                }
+                let key = self.data[self.pos..self.pos + end].to_vec();
+                self.pos += end + 1;
+                return Ok(key);
+            }
+            if !self.fill()? {
+                return Err(Anomaly);
+            }
+        }
+    }
+
+    /// Parse one JSON value at `pos` as `T` and hand it to `with`.
+    fn value<T, F>(&mut self, mut with: F) -> Fast<()>
+    where
+        T: for<'de> serde::Deserialize<'de>,
+        F: FnMut(T),
+    {
+        loop {
+            let slice = &self.data[self.pos..self.end];
+            let mut stream = serde_json::Deserializer::from_slice(slice).into_iter::<T>();
+            match stream.next() {
+                Some(Ok(v)) => {
+                    let used = stream.byte_offset();
+                    with(v);
+                    self.pos += used;
+                    return Ok(());
+                }
+                Some(Err(e)) if e.is_eof() => {
+                    if !self.fill()? {
+                        return Err(Anomaly);
+                    }
+                }
+                _ => return Err(Anomaly),
+            }
+        }
+    }
+
+    /// One event object at `pos`, delivered.
+    fn event(&mut self, out: &mut Delivery<'_>, line: u64) -> Fast<()> {
+        loop {
+            let slice = &self.data[self.pos..self.end];
+            let mut stream =
+                serde_json::Deserializer::from_slice(slice).into_iter::<EventObj<'_>>();
+            match stream.next() {
+                Some(Ok(ev)) => {
+                    let used = stream.byte_offset();
+                    // serde_json checks UTF-8 only in the values it keeps
+                    // (raw values included); the general reader rejects it
+                    // anywhere. The message, the bulk, is checked already.
+                    let element = &slice[..used];
+                    let (from, to) = match ev.message {
+                        Field::Present(raw) => {
+                            let at = raw.get().as_ptr() as usize - element.as_ptr() as usize;
+                            (at, at + raw.get().len())
+                        }
+                        Field::Absent => (used, used),
+                    };
+                    if std::str::from_utf8(&element[..from]).is_err()
+                        || std::str::from_utf8(&element[to..]).is_err()
+                    {
+                        return Err(Anomaly);
+                    }
+                    out.offer_obj(&ev, line);
+                    self.pos += used;
+                    return Ok(());
+                }
+                Some(Err(e)) if e.is_eof() => {
+                    if !self.fill()? {
+                        return Err(Anomaly);
+                    }
+                }
+                _ => return Err(Anomaly),
+            }
+        }
+    }
+}
+
+/// Read every filter-log-events document, as `document::read` would.
+pub(super) fn read_filter_log_events<R: Read>(
+    reader: R,
+    line_offset: u64,
+    out: &mut Delivery<'_>,
+) -> Fast<()> {
+    let mut buf = Buf {
+        reader,
+        data: vec![0; 2 * CHUNK],
+        end: 0,
+        pos: 0,
+        eof: false,
+        line_base: line_offset,
+        newlines: 0,
+        counted: 0,
+    };
+    let mut first = true;
+    loop {
+        if buf.peek()?.is_none() {
+            return Ok(());
+        }
+        buf.expect(b'{')?;
+        let mut had_list = false;
+        if buf.peek()? == Some(b'}') {
+            buf.pos += 1;
+        } else {
+            loop {
+                let key = buf.key()?;
+                buf.expect(b':')?;
+                if buf.peek()?.is_none() {
+                    return Err(Anomaly);
+                }
+                match key.as_slice() {
+                    b"events" => {
+                        events(&mut buf, out)?;
+                        had_list = true;
+                    }
+                    // get-query-results rows: the general reader's job.
+                    b"results" => return Err(Anomaly),
+                    _ => buf.value::<IgnoredAny, _>(|_| {})?,
+                }
+                match buf.peek()? {
+                    Some(b',') => buf.pos += 1,
+                    Some(b'}') => {
+                        buf.pos += 1;
+                        break;
+                    }
+                    _ => return Err(Anomaly),
+                }
+            }
+        }
+        if first && !had_list {
+            return Err(Anomaly);
+        }
+        first = false;
+    }
+}
+
+/// The `events` array, element by element (anything else, `null`
+/// included, is for the general reader to judge).
+fn events<R: Read>(buf: &mut Buf<R>, out: &mut Delivery<'_>) -> Fast<()> {
+    match buf.peek()? {
+        Some(b'[') => buf.pos += 1,
+        _ => return Err(Anomaly),
+    }
+    if buf.peek()? == Some(b']') {
+        buf.pos += 1;
+        return Ok(());
+    }
+    loop {
+        if buf.peek()? != Some(b'{') {
+            return Err(Anomaly);
+        }
+        let line = buf.line();
+        buf.event(out, line)?;
+        match buf.peek()? {
+            Some(b',') => buf.pos += 1,
+            Some(b']') => {
+                buf.pos += 1;
+                return Ok(());
+            }
+            _ => return Err(Anomaly),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{document, peek_start, read_file, InputFile, RawEvent, StartKind};
+    use super::*;
+    use crate::model::Millis;
+    use std::path::PathBuf;
+
+    type Got = Vec<(Option<String>, String, Millis, String, u64)>;
+
+    /// What the general streaming reader alone makes of `bytes`.
+    fn general(bytes: &[u8]) -> (String, Got) {
+        let mut got = Got::new();
+        let mut sink = |e: RawEvent<'_>| {
+            got.push((
+                e.group.map(str::to_string),
+                e.stream.to_string(),
+                e.timestamp,
+                e.message.to_string(),
+                e.line,
+            ))
+        };
+        let mut out = Delivery::new(&mut sink, None);
+        let mut reader = io::BufReader::new(bytes);
+        let start = peek_start(&mut reader).expect("peek");
+        assert!(
+            matches!(start.kind, StartKind::Document(_)),
+            "not a document"
+        );
+        let result = document::read(reader, start.line_offset, &mut out, "f", &start.preview);
+        let outcome = match result {
+            Ok(()) => format!("ok {} {:?}", out.events, out.skips.into_vec()),
+            Err(e) => format!("err {e}"),
+        };
+        (outcome, got)
+    }
+
+    /// What `read_file` (fast path, falling back) makes of the same bytes.
+    fn fast_then_general(bytes: &[u8]) -> (String, Got) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("f");
+        std::fs::write(&path, bytes).expect("write");
+        let file = InputFile {
+            path: PathBuf::from(&path),
+            display: "f".into(),
+            group_hint: None,
+        };
+        let mut got = Got::new();
+        let result = read_file(&file, &mut |e: RawEvent<'_>| {
+            got.push((
+                e.group.map(str::to_string),
+                e.stream.to_string(),
+                e.timestamp,
+                e.message.to_string(),
+                e.line,
+            ))
+        });
+        let outcome = match result {
+            Ok(s) => format!("ok {} {:?}", s.events, s.skipped),
+            Err(e) => format!("err {e}"),
+        };
+        (outcome, got)
+    }
+
+    const EV: &str =
+        r#"{"logStreamName": "s", "timestamp": 5, "message": "a\"b\\n\u00e9", "eventId": "1"}"#;
+
+    #[test]
+    fn fast_path_and_fallback_agree_with_the_general_reader() {
+        let cases = [
+            format!("{{\n  \"events\": [\n    {EV},\n    {EV}\n  ],\n  \"nextToken\": \"x\"\n}}\n"),
+            format!("{{\"events\": [{EV}]}}\n{{\"events\": [{EV}], \"searchedLogStreams\": []}}"),
+            "{\"events\": null}".to_string(),
+            "{\"events\": []}".to_string(),
+            // Skips the fast path counts itself.
+            r#"{"events": [{"message": "m"}, {"timestamp": "x", "message": "m"}, {"timestamp": 1, "message": null}, {"timestamp": 1, "message": 3}, {"timestamp": "2026-11-28 10:15:08.100", "message": "m", "logGroupName": 7, "logGroup": "g"}]}"#.to_string(),
+            // Anomalies: the general reader decides, nothing delivered twice.
+            format!("{{\"events\": [{EV}, {{\"timestamp\": 1, \"timestamp\": 2, \"message\": \"d\"}}, {EV}]}}"),
+            format!("{{\"events\": [{EV}, 7, {EV}]}}"),
+            format!("{{\"nextToken\": \"t\", \"ev\\u0065nts\": [{EV}]}}"),
+            format!("{{\"events\": [{EV}, {{\"timestamp\": 1, \"message\": \"x\", \"logStream\": [1]}}]}}"),
+            format!("{{\"events\": [{EV}, {EV}"),
+            format!("{{\"events\": [{EV},]}}"),
+            format!("{{\"events\": [{EV}]}} trailing"),
+            "{\"nextToken\": \"x\"}".to_string(),
+            format!("{{\"events\": [{EV}], \"results\": []}}"),
+        ];
+        for case in &cases {
+            assert_eq!(
+                fast_then_general(case.as_bytes()),
+                general(case.as_bytes()),
+                "{case}"
+            );
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_in_an_ignored_field_falls_back() {
+        let mut bytes =
+            b"{\"events\": [{\"timestamp\": 1, \"message\": \"m\", \"eventId\": \"".to_vec();
+        bytes.extend_from_slice(&[0xff, 0xfe]);
+        bytes.extend_from_slice(b"\"}]}");
+        assert_eq!(fast_then_general(&bytes), general(&bytes));
+    }
+}
