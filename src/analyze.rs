@@ -196,27 +196,30 @@ fn read_connect(
 
 /// Read the Lambda events around the focus blocks, rebuild invocations and
 /// link. Every Lambda block near the focus takes part in the assignment
-/// (so a neighbour's invocation is never mistaken for ours); the links of
-/// the focus blocks are returned in focus order.
+/// (so a neighbour's invocation is never mistaken for ours), and the
+/// windows read cover the neighbours' own windows too: a neighbour whose
+/// own invocation was not read would otherwise take ours. The links of the
+/// focus blocks are returned in focus order.
 fn link_focus(
     source: &mut dyn LogSource,
     connect: &ConnectData,
     focus: &[&FlowEntry],
 ) -> Result<(Vec<Link>, Vec<String>), AnalyzeError> {
-    let windows = Windows::around(focus);
+    let around_focus = Windows::around(focus);
+    let in_focus: HashSet<_> = focus.iter().map(|f| f.dedup_key()).collect();
+    let mut blocks: Vec<&FlowEntry> = focus.to_vec();
+    blocks.extend(
+        connect
+            .lambda_blocks
+            .iter()
+            .filter(|b| around_focus.touches(b) && !in_focus.contains(&b.dedup_key())),
+    );
+    let windows = Windows::around(&blocks);
     let mut collector = LambdaCollector::new(&windows);
     if !windows.is_empty() {
         source.lambda_events(&windows, &mut |function, ev| collector.push(function, ev))?;
     }
     let (invocations, groups) = collector.finish();
-    let mut blocks: Vec<&FlowEntry> = focus.to_vec();
-    let in_focus: HashSet<_> = focus.iter().map(|f| f.dedup_key()).collect();
-    blocks.extend(
-        connect
-            .lambda_blocks
-            .iter()
-            .filter(|b| windows.touches(b) && !in_focus.contains(&b.dedup_key())),
-    );
     let mut links = link_blocks(&blocks, &invocations, &|function| {
         group_for(&invocations, function)
     });
