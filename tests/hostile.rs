@@ -1,0 +1,168 @@
+//! Hostile and broken input through the binary: a correct analysis or a
+//! clear message naming the file, never a panic (exit code 101) and never
+//! a hang.
+
+mod common;
+
+use common::*;
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+const CONTACT: &str = "9e8d7c6b-5a49-4382-9170-6f5e4d3c2b1a";
+const RID: &str = "1a2b3c4d-5e6f-4a0b-9c8d-7e6f5a4b3c2d";
+const T: i64 = 1_795_860_000_100; // 2026-11-28T10:00:00.100Z
+
+/// A warm stall (8 s block, function ran 12 s) with the Lambda clock
+/// `skew_ms` off Connect's, and `extra` lines appended to the Lambda file.
+fn write_stall(root: &Path, skew_ms: i64, extra: &[String]) {
+    let connect = root.join("aws/connect/acme-prod");
+    let lambda = root.join("aws/lambda/crm-lookup");
+    fs::create_dir_all(&connect).unwrap();
+    fs::create_dir_all(&lambda).unwrap();
+    let entry = format!(
+        r#"{{"Results":"The Lambda Function Returned An Error.","ContactId":"{CONTACT}","ContactFlowName":"Main IVR","ContactFlowModuleType":"InvokeExternalResource","Identifier":"Lookup caller","Timestamp":"2026-11-28T10:00:00.100Z","Parameters":{{"FunctionArn":"arn:aws:lambda:us-east-1:111122223333:function:crm-lookup","TimeLimit":"8000"}}}}"#
+    );
+    let line = serde_json::json!({"timestamp": T, "logStream": "acme_1", "message": entry});
+    fs::write(connect.join("flow.ndjson"), format!("{line}\n")).unwrap();
+    let t = T + 40 + skew_ms;
+    let mut lines: Vec<String> = [
+        (t, format!("START RequestId: {RID} Version: $LATEST\n")),
+        (t + 20, format!("2026-11-28T10:00:00.160Z\t{RID}\tINFO\tcalling CRM\n")),
+        (t + 12_000, format!("END RequestId: {RID}\n")),
+        (t + 12_000, format!("REPORT RequestId: {RID}\tDuration: 12000.00 ms\tBilled Duration: 12000 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n")),
+    ]
+    .iter()
+    .map(|(ts, m)| serde_json::json!({"timestamp": ts, "logStream": "2026/11/28/[$LATEST]abc", "message": m}).to_string())
+    .collect();
+    lines.extend(extra.iter().cloned());
+    fs::write(lambda.join("events.ndjson"), lines.join("\n") + "\n").unwrap();
+}
+
+fn scan(dir: &Path) -> (Option<i32>, serde_json::Value, String) {
+    let out = bin()
+        .args(["scan", "-o", "json", "-i"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let doc = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (out.status.code(), doc, stderr)
+}
+
+#[test]
+fn clock_skew_of_three_seconds_either_way_still_links() {
+    for skew in [-3_000, 3_000] {
+        let dir = tempfile::tempdir().unwrap();
+        write_stall(dir.path(), skew, &[]);
+        let (code, doc, stderr) = scan(dir.path());
+        assert_eq!(code, Some(0), "{stderr}");
+        let f = &doc["failures"][0];
+        assert_eq!(f["class"], "downstream_stall", "skew {skew}: {f}");
+        assert_eq!(f["invocations"][0]["request_id"], RID, "skew {skew}");
+    }
+}
+
+#[test]
+fn the_same_events_twice_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    write_stall(dir.path(), 0, &[]);
+    let path = dir.path().join("aws/lambda/crm-lookup/events.ndjson");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, format!("{text}{text}")).unwrap();
+    let (code, doc, _) = scan(dir.path());
+    assert_eq!(code, Some(0));
+    assert_eq!(doc["failures"][0]["class"], "downstream_stall");
+    assert_eq!(
+        doc["failures"][0]["invocations"].as_array().unwrap().len(),
+        1
+    );
+}
+
+#[test]
+fn deeply_nested_json_and_a_256_kb_line_are_handled() {
+    let dir = tempfile::tempdir().unwrap();
+    let nested = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let big = "x".repeat(256 * 1024);
+    let extra = vec![
+        format!("{{\"timestamp\": {}, \"logStream\": \"s\", \"message\": {nested}}}", T + 1),
+        nested.clone(),
+        serde_json::json!({"timestamp": T + 50, "logStream": "2026/11/28/[$LATEST]abc", "message": big}).to_string(),
+    ];
+    write_stall(dir.path(), 0, &extra);
+    let flow = dir.path().join("aws/connect/acme-prod/flow.ndjson");
+    let connect_nested =
+        serde_json::json!({"timestamp": T + 2, "logStream": "acme_1", "message": nested});
+    let mut text = fs::read_to_string(&flow).unwrap();
+    text.push_str(&format!("{connect_nested}\n"));
+    fs::write(&flow, text).unwrap();
+    let (code, doc, stderr) = scan(dir.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(doc["failures"][0]["class"], "downstream_stall");
+    assert!(
+        doc["inputs"]["lines_skipped"].as_u64().unwrap() >= 2,
+        "{}",
+        doc["inputs"]
+    );
+}
+
+#[test]
+fn a_fifo_or_a_directory_given_as_a_file_is_a_clear_error_not_a_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    write_stall(dir.path(), 0, &[]);
+    let fifo = dir.path().join("aws/lambda/crm-lookup/pipe.ndjson");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    assert!(
+        made.is_ok_and(|s| s.success()),
+        "mkfifo is needed for this test"
+    );
+    let out = bin()
+        .args(["scan", "-i"])
+        .arg(dir.path())
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("pipe.ndjson"), "{stderr}");
+    let out = bin()
+        .args(["scan", "-i"])
+        .arg(&fifo)
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+}
+
+#[test]
+fn a_stream_cut_off_mid_invocation_still_diagnoses() {
+    let dir = tempfile::tempdir().unwrap();
+    write_stall(dir.path(), 0, &[]);
+    let path = dir.path().join("aws/lambda/crm-lookup/events.ndjson");
+    let text = fs::read_to_string(&path).unwrap();
+    let kept: Vec<&str> = text.lines().take(2).collect(); // START and one line: no END/REPORT
+    fs::write(&path, kept.join("\n") + "\n").unwrap();
+    let (code, doc, _) = scan(dir.path());
+    assert_eq!(code, Some(0));
+    let f = &doc["failures"][0];
+    assert_eq!(f["invocations"][0]["status"], "unknown");
+    assert_eq!(
+        f["class"], "downstream_stall",
+        "silent from +20 ms until Connect gave up: {f}"
+    );
+}
+
+#[test]
+fn many_garbage_lines_are_counted_not_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    write_stall(dir.path(), 0, &[]);
+    let path = dir.path().join("aws/lambda/crm-lookup/events.ndjson");
+    let mut text = fs::read_to_string(&path).unwrap();
+    let garbage = "\u{1}not json at all \u{7f}\n".repeat(200_000);
+    text.push_str(&garbage);
+    fs::write(&path, text).unwrap();
+    let (code, doc, stderr) = scan(dir.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(doc["inputs"]["lines_skipped"], 200_000);
+    assert_eq!(doc["failures"][0]["class"], "downstream_stall");
+}
