@@ -102,6 +102,10 @@ pub struct AwsArgs {
     /// `scan --input DIR` reproduces the result (attach it to the incident).
     #[arg(long, value_name = "DIR")]
     pub save_logs: Option<PathBuf>,
+    /// With --save-logs: replace a capture already in DIR (its files are
+    /// removed; other files are left alone). Without it, the run refuses.
+    #[arg(long, requires = "save_logs")]
+    pub force: bool,
     /// Logs Insights queries run at once (the account allows 100 in all).
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=100))]
     pub max_concurrent_queries: u16,
@@ -112,9 +116,11 @@ pub struct OutputArgs {
     /// Output format.
     #[arg(long, short = 'o', value_enum, default_value_t = Format::Table)]
     pub output: Format,
-    /// List every skipped input line with its file and line number (stderr).
-    #[arg(long, short = 'v')]
-    pub verbose: bool,
+    /// -v: list every skipped input line with its file and line number,
+    /// and every AWS call with its HTTP status (stderr). -vv: the AWS SDK's
+    /// debug log too (it redacts credentials; so does this tool).
+    #[arg(long, short = 'v', action = clap::ArgAction::Count)]
+    pub verbose: u8,
     /// Show personal data as logged: phone numbers, e-mail addresses,
     /// attribute and parameter values, caller input. By default they are
     /// masked in every output.

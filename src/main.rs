@@ -85,7 +85,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         } => {
             let opts = source.options().map_err(Failure::Usage)?;
             let (mut result, live) = if source.input.is_empty() {
-                let mut live = open_live(&source, None)?;
+                let mut live = open_live(&source, None, output.verbose)?;
                 let opts = live.options(opts);
                 let result = analyze::scan(&mut live.source, &opts);
                 let (result, section) = live.finish(result)?;
@@ -119,7 +119,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             let opts = source.options().map_err(Failure::Usage)?;
             let contact_id = contact_id.trim();
             let (mut result, live) = if source.input.is_empty() {
-                let mut live = open_live(&source, Some(contact_id))?;
+                let mut live = open_live(&source, Some(contact_id), output.verbose)?;
                 let opts = live.options(opts);
                 let result = analyze::explain(&mut live.source, &opts, contact_id);
                 let (result, section) = live.finish(result)?;
@@ -212,8 +212,10 @@ impl Live {
         mut self,
         result: Result<T, AnalyzeError>,
     ) -> Result<(T, serde_json::Value), Failure> {
-        let saved = self.source.finish();
+        // A failed or interrupted run commits no capture: dropping the
+        // source removes its partial files.
         let result = result?;
+        let saved = self.source.finish();
         saved.map_err(|e| Failure::from(AnalyzeError::from(e)))?;
         let configs = self.source.function_configs();
         for config in &configs {
@@ -255,7 +257,11 @@ impl Live {
     }
 }
 
-fn open_live(source: &SourceArgs, contact: Option<&str>) -> Result<Live, Failure> {
+/// `verbose`: 1 traces the AWS calls, 2 adds the SDK's debug log.
+fn open_live(source: &SourceArgs, contact: Option<&str>, verbose: u8) -> Result<Live, Failure> {
+    if verbose >= 2 {
+        sdk_debug_log();
+    }
     let now = chrono::Utc::now().timestamp_millis();
     let (start, end) =
         live_window(source.aws.since, source.start, source.end, now).map_err(Failure::Usage)?;
@@ -274,6 +280,7 @@ fn open_live(source: &SourceArgs, contact: Option<&str>) -> Result<Live, Failure
         profile: source.aws.profile.clone(),
         region: source.aws.region.clone(),
         endpoint_url: source.aws.endpoint_url.clone(),
+        verbose: verbose > 0,
     };
     let settings = LiveSettings {
         target: Target::from_args(source.instance.as_deref(), source.log_group.as_deref()),
@@ -282,6 +289,8 @@ fn open_live(source: &SourceArgs, contact: Option<&str>) -> Result<Live, Failure
         contact: contact.map(str::to_string),
         show_queries: source.aws.show_queries,
         save_logs: source.aws.save_logs.clone(),
+        force: source.aws.force,
+        trace_calls: verbose > 0,
         runner: RunnerConfig {
             max_concurrent: usize::from(source.aws.max_concurrent_queries),
             ..RunnerConfig::default()
@@ -290,6 +299,23 @@ fn open_live(source: &SourceArgs, contact: Option<&str>) -> Result<Live, Failure
     let source =
         InsightsSource::open(&aws, settings).map_err(|e| Failure::from(AnalyzeError::from(e)))?;
     Ok(Live { source, start, end })
+}
+
+/// The AWS SDK's own debug log on stderr (`-vv`), without colours. The
+/// SDK redacts credentials and signatures in it.
+fn sdk_debug_log() {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::prelude::*;
+    let filter = Targets::new()
+        .with_target("aws", LevelFilter::DEBUG)
+        .with_target("connect_timeouts", LevelFilter::DEBUG);
+    let layer = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(false);
+    // Only fails when a subscriber is already set: then that one logs.
+    let _ = tracing_subscriber::registry()
+        .with(layer.with_filter(filter))
+        .try_init();
 }
 
 /// CloudWatch Logs ingestion lag worth a warning.
@@ -304,11 +330,15 @@ fn report_inputs(inputs: &InputsSummary, output: &OutputArgs) {
     eprintln!(
         "warning: {} input line(s) skipped (see \"inputs\" in the JSON output{})",
         inputs.lines_skipped,
-        if output.verbose { "" } else { ", or --verbose" }
+        if output.verbose > 0 {
+            ""
+        } else {
+            ", or --verbose"
+        }
     );
     for file in &inputs.files {
         for skip in &file.skipped {
-            if !output.verbose {
+            if output.verbose == 0 {
                 let first = skip
                     .lines
                     .first()

@@ -505,6 +505,8 @@ fn calls_nothing_outside_the_iam_policy() {
             contact: contact.map(str::to_string),
             show_queries: false,
             save_logs: None,
+            force: false,
+            trace_calls: false,
             runner: RunnerConfig::default(),
         };
         let mut source = InsightsSource::with_config(rt, &config, settings).unwrap();
@@ -808,4 +810,164 @@ fn a_missing_lambda_log_group_leaves_the_failure_unlinked() {
         comparable(&live["failures"]),
         comparable(&plain["failures"])
     );
+}
+
+/// `--save-logs` into a directory that holds a capture: refused before any
+/// query runs, the capture untouched; `--force` replaces it.
+#[test]
+fn save_logs_never_replaces_a_capture_without_force() {
+    let s = setup();
+    let saved = tempfile::tempdir().unwrap();
+    let capture = |force: bool| {
+        let mut cmd = s.moto.bin();
+        cmd.args([
+            "scan",
+            "-o",
+            "json",
+            "--instance",
+            "acme-prod",
+            "--start",
+            &s.start,
+            "--end",
+            &s.end,
+            "--save-logs",
+        ])
+        .arg(saved.path())
+        .args(["--endpoint-url", &s.moto.url]);
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.output().unwrap()
+    };
+    let first = capture(false);
+    assert!(first.status.success());
+    let events = saved.path().join("aws/lambda/crm-lookup/insights.ndjson");
+    let before = fs::read(&events).unwrap();
+    fs::write(&events, b"edited by hand\n").unwrap();
+
+    let again = capture(false);
+    assert_eq!(again.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        stderr.contains("already exists") && stderr.contains("--force"),
+        "{stderr}"
+    );
+    assert!(again.stdout.is_empty());
+    assert!(!stderr.contains("Logs Insights:"), "no query ran: {stderr}");
+    assert_eq!(fs::read(&events).unwrap(), b"edited by hand\n");
+
+    let forced = capture(true);
+    assert!(
+        forced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&forced.stderr)
+    );
+    assert_eq!(fs::read(&events).unwrap(), before);
+    let leftovers: Vec<_> = walk(saved.path())
+        .into_iter()
+        .filter(|p| p.ends_with(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// Every file under `dir`, as strings.
+fn walk(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path.to_string_lossy().into_owned());
+        }
+    }
+    out
+}
+
+/// A run that fails (here: nothing answers at the endpoint) leaves no
+/// capture file behind, not even a partial one. (A failure mid-write is
+/// covered by `save::tests::a_run_that_stops_early_leaves_nothing_behind`.)
+#[test]
+fn a_failed_run_leaves_no_partial_capture() {
+    let s = setup();
+    let saved = tempfile::tempdir().unwrap();
+    let target = saved.path().join("capture");
+    let out = s
+        .moto
+        .bin()
+        .args([
+            "scan",
+            "--instance",
+            "acme-prod",
+            "--start",
+            &s.start,
+            "--end",
+            &s.end,
+            "--save-logs",
+        ])
+        .arg(&target)
+        // Nothing listens here: the group lookup fails.
+        .args(["--endpoint-url", "http://127.0.0.1:9"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(walk(saved.path()).is_empty(), "{:?}", walk(saved.path()));
+}
+
+/// `-vv` prints the AWS calls and the SDK's debug log; neither the secret
+/// key nor the session token appears anywhere in the output.
+#[test]
+fn verbose_output_never_shows_the_secret_key() {
+    const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzSECRETzKEY";
+    const TOKEN: &str = "FwoGZXIvYXdzEXAMPLEzSESSIONzTOKENz0123456789";
+    let s = setup();
+    let out = s
+        .moto
+        .bin()
+        .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", SECRET)
+        .env("AWS_SESSION_TOKEN", TOKEN)
+        .args([
+            "scan",
+            "-vv",
+            "-o",
+            "json",
+            "--instance",
+            "acme-prod",
+            "--start",
+            &s.start,
+            "--end",
+            &s.end,
+            "--endpoint-url",
+            &s.moto.url,
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stderr}");
+    // The trace is there, so the test looks at a real debug log ...
+    assert!(
+        stderr.contains("aws: region us-east-1") && stderr.contains("key id ...MPLE"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("with a session token"), "{stderr}");
+    assert!(
+        stderr.contains("aws: logs:StartQuery (http://127.0.0.1:")
+            && stderr.contains("-> HTTP 200 in "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("lambda:GetFunctionConfiguration"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.lines().filter(|l| l.contains(" DEBUG ")).count() > 10,
+        "the SDK's debug log: {stderr}"
+    );
+    // ... and no credential is in it, in whole or in part.
+    for secret in [SECRET, TOKEN, &SECRET[..16], &TOKEN[..16]] {
+        assert!(!stderr.contains(secret), "stderr shows {secret}");
+        assert!(!stdout.contains(secret), "stdout shows {secret}");
+    }
 }

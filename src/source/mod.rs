@@ -39,6 +39,10 @@ pub enum SourceError {
     /// An AWS service error (exit 254, as the AWS CLI).
     #[error("{0}")]
     Service(String),
+    /// Writing the `--save-logs` capture: an earlier capture in the way, a
+    /// path leading outside the directory, a full disk (exit 3).
+    #[error("{0}")]
+    Save(String),
     /// Interrupted by the user (exit 130).
     #[error("interrupted")]
     Interrupted,

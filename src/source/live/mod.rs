@@ -9,6 +9,7 @@ pub mod lambda_config;
 pub mod queries;
 pub mod query;
 pub mod save;
+pub mod trace;
 
 use super::{Accepted, Event, LogSource, SourceError};
 use crate::classify::FunctionSettings;
@@ -18,12 +19,6 @@ use crate::time::format_time;
 use crate::windows::{Windows, TAIL_MS};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
-use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
-use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::orchestrator::Metadata;
-use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
-use aws_smithy_types::config_bag::ConfigBag;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use lambda_config::FunctionConfig;
 use query::{QuerySpec, Row, RunnerConfig, Stats};
@@ -34,6 +29,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::runtime::Runtime;
 use tokio::sync::watch;
+use trace::Recorder;
 
 const CONNECT_PREFIX: &str = "/aws/connect/";
 
@@ -43,6 +39,8 @@ pub struct AwsSettings {
     pub profile: Option<String>,
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
+    /// `--verbose`: say where the region and credentials came from.
+    pub verbose: bool,
 }
 
 /// Which Connect flow-log group.
@@ -90,6 +88,10 @@ pub struct LiveSettings {
     pub contact: Option<String>,
     pub show_queries: bool,
     pub save_logs: Option<PathBuf>,
+    /// `--force`: replace a capture already in the `save_logs` directory.
+    pub force: bool,
+    /// `--verbose`: print every AWS call (stderr) instead of a progress bar.
+    pub trace_calls: bool,
     pub runner: RunnerConfig,
 }
 
@@ -104,34 +106,6 @@ pub const ALLOWED_CALLS: &[&str] = &[
     "lambda:ListProvisionedConcurrencyConfigs",
     "connect:DescribeInstance",
 ];
-
-/// Records every operation a client starts, as `service:Operation`.
-#[derive(Debug, Clone)]
-struct Recorder {
-    prefix: &'static str,
-    calls: Arc<Mutex<Vec<String>>>,
-}
-
-impl Intercept for Recorder {
-    fn name(&self) -> &'static str {
-        "CallRecorder"
-    }
-
-    // Not `read_before_execution`: for a client interceptor that runs before
-    // the operation's configuration (and its Metadata) is applied.
-    fn read_before_serialization(
-        &self,
-        _context: &BeforeSerializationInterceptorContextRef<'_>,
-        _components: &RuntimeComponents,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        if let Some(meta) = cfg.load::<Metadata>() {
-            let mut calls = self.calls.lock().unwrap_or_else(|p| p.into_inner());
-            calls.push(format!("{}:{}", self.prefix, meta.name()));
-        }
-        Ok(())
-    }
-}
 
 pub struct InsightsSource {
     rt: Runtime,
@@ -170,19 +144,21 @@ impl InsightsSource {
             .interceptor(Recorder {
                 prefix: "logs",
                 calls: calls.clone(),
+                print: settings.trace_calls,
             })
             .build();
         let lambda_conf = aws_sdk_lambda::config::Builder::from(config)
             .interceptor(Recorder {
                 prefix: "lambda",
                 calls: calls.clone(),
+                print: settings.trace_calls,
             })
             .build();
         let logs = aws_sdk_cloudwatchlogs::Client::from_conf(logs_conf);
         let lambda = aws_sdk_lambda::Client::from_conf(lambda_conf);
         let region = config.region().map(|r| r.to_string()).unwrap_or_default();
         let saver = match &settings.save_logs {
-            Some(dir) => Some(Saver::new(dir)?),
+            Some(dir) => Some(Saver::new(dir, settings.force)?),
             None => None,
         };
         let ctrl_c = listen_for_ctrl_c(&rt);
@@ -249,7 +225,7 @@ impl InsightsSource {
                 );
             }
         }
-        let bar = progress_bar();
+        let bar = progress_bar(!self.settings.trace_calls);
         let mut stats = self.stats;
         let outcome = self.rt.block_on(query::run_queries(
             &self.logs,
@@ -555,7 +531,29 @@ async fn load_config(aws: &AwsSettings) -> Result<SdkConfig, SourceError> {
             "no credentials provider",
         )));
     };
-    if let Err(e) = provider.provide_credentials().await {
+    let credentials = provider.provide_credentials().await;
+    if aws.verbose {
+        eprintln!(
+            "aws: region {}, endpoint {}, credentials {}",
+            config.region().map(|r| r.to_string()).unwrap_or_default(),
+            aws.endpoint_url.as_deref().unwrap_or("(default)"),
+            match &credentials {
+                // The provider's name and the key id's last 4 characters
+                // tell which identity is in use; the secret never leaves.
+                Ok(c) => format!(
+                    "found (key id ...{}{})",
+                    tail(c.access_key_id(), 4),
+                    if c.session_token().is_some() {
+                        ", with a session token"
+                    } else {
+                        ""
+                    }
+                ),
+                Err(_) => "not found".to_string(),
+            }
+        );
+    }
+    if let Err(e) = credentials {
         let text = aws_smithy_types::error::display::DisplayErrorContext(&e).to_string();
         let lower = text.to_ascii_lowercase();
         if lower.contains("sso") || lower.contains("expired") {
@@ -570,6 +568,16 @@ async fn load_config(aws: &AwsSettings) -> Result<SdkConfig, SourceError> {
         return Err(SourceError::Config(no_credentials(&text)));
     }
     Ok(config)
+}
+
+/// The last `n` characters of `text`.
+fn tail(text: &str, n: usize) -> &str {
+    let start = text
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    &text[start..]
 }
 
 fn no_credentials(detail: &str) -> String {
@@ -671,8 +679,14 @@ async fn list_groups(
     Ok(names)
 }
 
-fn progress_bar() -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+/// The spinner; hidden under `--verbose`, whose lines it would garble.
+fn progress_bar(shown: bool) -> ProgressBar {
+    let target = if shown {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    };
+    let bar = ProgressBar::with_draw_target(None, target);
     if let Ok(style) = ProgressStyle::with_template("{spinner} {elapsed} {msg}") {
         bar.set_style(style);
     }
