@@ -166,3 +166,174 @@ fn many_garbage_lines_are_counted_not_fatal() {
     assert_eq!(doc["inputs"]["lines_skipped"], 200_000);
     assert_eq!(doc["failures"][0]["class"], "downstream_stall");
 }
+
+/// Ten million lines of garbage of every kind (control bytes, invalid
+/// UTF-8, JSON cut short, JSON that is not an event, plain text) in
+/// the Connect group, with the one real entry at the end: every garbage
+/// line is counted, the failure is still found, memory stays flat.
+#[test]
+fn ten_million_garbage_lines_are_counted_and_the_failure_still_found() {
+    use std::io::Write;
+    const LINES: usize = 10_000_000;
+    let dir = tempfile::tempdir().unwrap();
+    write_stall(dir.path(), 0, &[]);
+    let flow = dir.path().join("aws/connect/acme-prod/flow.ndjson");
+    let real = fs::read(&flow).unwrap();
+    let kinds: [&[u8]; 6] = [
+        b"\x01\x02 binary \x7f",
+        b"\xff\xfe not utf-8 \xc3\x28",
+        b"{\"timestamp\": 17958600",
+        b"{\"no\": \"event\"}",
+        b"2026-11-28T10:00:00.100Z\tplain text, as `aws logs tail` prints",
+        b"[1,2,3]",
+    ];
+    let mut out = std::io::BufWriter::new(fs::File::create(&flow).unwrap());
+    for i in 0..LINES {
+        out.write_all(kinds[i % kinds.len()]).unwrap();
+        out.write_all(b"\n").unwrap();
+    }
+    out.write_all(&real).unwrap();
+    out.flush().unwrap();
+    drop(out);
+
+    let (code, doc, stderr) = scan(dir.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(doc["failures"][0]["class"], "downstream_stall");
+    assert_eq!(doc["failures"][0]["invocations"][0]["request_id"], RID);
+    assert_eq!(
+        doc["inputs"]["lines_skipped"], LINES as u64,
+        "{}",
+        doc["inputs"]
+    );
+    // One warning line per file and reason, naming the file and the first
+    // line, not ten million lines of stderr.
+    assert!(
+        stderr.contains(&format!("warning: {LINES} input line(s) skipped")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("flow.ndjson:1:"), "{stderr}");
+    assert!(stderr.lines().count() < 20, "{stderr}");
+}
+
+/// Is this process root (who can read a file whatever its mode)?
+fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+/// A file the user may not read: exit 3 naming the file and the reason.
+/// As root (where permissions do not stop reads, as in CI), the binary is
+/// run as `nobody` through `setpriv`.
+#[test]
+fn an_unreadable_file_is_a_clear_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    write_stall(dir.path(), 0, &[]);
+    let locked = dir.path().join("aws/lambda/crm-lookup/events.ndjson");
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    for sub in [
+        "aws",
+        "aws/connect",
+        "aws/lambda",
+        "aws/connect/acme-prod",
+        "aws/lambda/crm-lookup",
+    ] {
+        fs::set_permissions(dir.path().join(sub), fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    fs::set_permissions(
+        dir.path().join("aws/connect/acme-prod/flow.ndjson"),
+        fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let binary = Path::new(env!("CARGO_BIN_EXE_connect-timeouts"));
+    let mut cmd = if running_as_root() {
+        // `nobody` must reach the binary: a world-readable copy.
+        let copy = dir.path().join("connect-timeouts");
+        fs::copy(binary, &copy).unwrap();
+        fs::set_permissions(&copy, fs::Permissions::from_mode(0o755)).unwrap();
+        let mut cmd = Command::new("setpriv");
+        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(copy);
+        cmd
+    } else {
+        Command::new(binary)
+    };
+    let out = cmd
+        .args(["scan", "-o", "json", "-i"])
+        .arg(dir.path().join("aws"))
+        .output()
+        .expect("setpriv (util-linux) runs the binary as nobody");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("events.ndjson") && stderr.to_lowercase().contains("permission denied"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+/// Lines in any order (a merged export, `sort -r`, a shuffled capture)
+/// give the same analysis as lines in time order.
+#[test]
+fn lines_out_of_order_give_the_same_analysis() {
+    let dir = tempfile::tempdir().unwrap();
+    write_stall(dir.path(), 0, &[]);
+    let (_, ordered, _) = scan(dir.path());
+    let path = dir.path().join("aws/lambda/crm-lookup/events.ndjson");
+    let text = fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.reverse();
+    lines.swap(0, 1);
+    fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let (code, reversed, stderr) = scan(dir.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(reversed["failures"], ordered["failures"]);
+    assert_eq!(reversed["failures"][0]["class"], "downstream_stall");
+}
+
+/// Timestamps in the future (a machine whose clock ran ahead, a fixture
+/// dated 2099) are data like any other: analysed, not dropped.
+#[test]
+fn timestamps_in_the_future_are_analysed_not_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    write_stall(dir.path(), 0, &[]);
+    // Move every event 73 years ahead: Connect's Timestamp inside the
+    // message and the export's timestamp alike.
+    const AHEAD_MS: i64 = 2_303_683_200_000; // 2026-11-28 -> 2099-11-28
+    for file in [
+        "aws/connect/acme-prod/flow.ndjson",
+        "aws/lambda/crm-lookup/events.ndjson",
+    ] {
+        let path = dir.path().join(file);
+        let text = fs::read_to_string(&path).unwrap();
+        let moved: Vec<String> = text
+            .lines()
+            .map(|line| {
+                let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+                let ts = v["timestamp"].as_i64().unwrap();
+                v["timestamp"] = (ts + AHEAD_MS).into();
+                let message = v["message"]
+                    .as_str()
+                    .unwrap()
+                    .replace("2026-11-28T", "2099-11-28T");
+                v["message"] = message.into();
+                v.to_string()
+            })
+            .collect();
+        fs::write(&path, moved.join("\n") + "\n").unwrap();
+    }
+    let (code, doc, stderr) = scan(dir.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    let f = &doc["failures"][0];
+    assert_eq!(f["class"], "downstream_stall", "{f}");
+    assert_eq!(f["invocations"][0]["request_id"], RID);
+    assert!(
+        f["timestamp"]
+            .as_str()
+            .unwrap()
+            .starts_with("2099-11-28T10:00:00.100"),
+        "{f}"
+    );
+    assert_eq!(doc["inputs"]["lines_skipped"], 0);
+}

@@ -91,7 +91,12 @@ pub enum InputError {
         "{path}: not a CloudWatch Logs export (expected filter-log-events JSON, \
          NDJSON events, or get-query-results JSON); first bytes: {preview}"
     )]
-    NotAnExport { path: String, preview: String },
+    NotAnExport {
+        path: String,
+        preview: String,
+        /// Non-blank lines read before deciding (0: the file was not read).
+        lines: u64,
+    },
     #[error("{path}:{line}:{column}: truncated or invalid JSON: {message}")]
     InvalidJson {
         path: String,
@@ -146,7 +151,13 @@ pub fn read_file_keeping(
     out.keep = keep;
     let format = match start.kind {
         StartKind::Empty => "empty",
-        StartKind::Unknown => return Err(not_an_export(path, &start.preview)),
+        // Not JSON at its start: maybe NDJSON behind a damaged head (a
+        // concatenation, a partial write). Read line by line; a file with
+        // no event in it is reported as not an export.
+        StartKind::Unknown | StartKind::Lines => {
+            ndjson::read(reader, start.line_offset, &mut out, path, &start.preview)?;
+            Format::Ndjson.as_str()
+        }
         StartKind::Document(Format::FilterLogEvents) => {
             if fast::read_filter_log_events(reader, start.line_offset, &mut out).is_err() {
                 // Start over with the general reader; what the fast path
@@ -165,10 +176,6 @@ pub fn read_file_keeping(
         StartKind::Document(format) => {
             document::read(reader, start.line_offset, &mut out, path, &start.preview)?;
             format.as_str()
-        }
-        StartKind::Lines => {
-            ndjson::read(reader, start.line_offset, &mut out, path, &start.preview)?;
-            Format::Ndjson.as_str()
         }
     };
     Ok(InputFileSummary {
@@ -197,10 +204,11 @@ fn open_regular(path: &Path, display: &str) -> Result<File, InputError> {
     File::open(path).map_err(|e| InputError::from_io(display, None, e))
 }
 
-fn not_an_export(path: &str, preview: &str) -> InputError {
+fn not_an_export(path: &str, preview: &str, lines: u64) -> InputError {
     InputError::NotAnExport {
         path: path.to_string(),
         preview: preview.to_string(),
+        lines,
     }
 }
 

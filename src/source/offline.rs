@@ -190,13 +190,18 @@ fn salvage(
     read: Result<InputFileSummary, InputError>,
     delivered: u64,
 ) -> Result<InputFileSummary, InputError> {
-    let (line, reason) = match read {
+    let (line, count, reason) = match read {
         Ok(summary) => return Ok(summary),
-        Err(InputError::NotAnExport { preview, .. }) => (
+        Err(InputError::NotAnExport { preview, lines, .. }) => (
             1,
+            lines.max(1),
             format!(
                 "not a CloudWatch Logs export (expected filter-log-events JSON, NDJSON events, \
-                 or get-query-results JSON); first bytes: {preview}; file not read"
+                 or get-query-results JSON); first bytes: {preview}; {}",
+                match lines {
+                    0 => "file not read".to_string(),
+                    n => format!("no event in its {n} line(s)"),
+                }
             ),
         ),
         Err(InputError::InvalidJson {
@@ -206,6 +211,7 @@ fn salvage(
             ..
         }) => (
             line,
+            1,
             format!(
                 "truncated or invalid JSON at column {column}: {message}; rest of the file not read"
             ),
@@ -218,7 +224,7 @@ fn salvage(
         events: delivered,
         skipped: vec![SkippedLines {
             reason,
-            count: 1,
+            count,
             lines: vec![line],
         }],
     })

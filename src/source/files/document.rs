@@ -46,7 +46,7 @@ pub(super) fn read<R: BufRead>(
             .deserialize(&mut de)
             .map_err(|e| json_error(path, line_offset, e))?;
         if first && !had_list {
-            return Err(not_an_export(path, preview));
+            return Err(not_an_export(path, preview, 0));
         }
         first = false;
     }

@@ -9,8 +9,10 @@ use std::io::{self, BufRead};
 /// below this. A longer line is garbage, and is not buffered whole.
 const MAX_LINE_BYTES: usize = 16 << 20;
 
-/// Read every line. The first non-blank line must look like an event, or
-/// the file is not NDJSON at all (`preview` then shows what it is).
+/// Read every line. Lines before the first one that looks like an event
+/// are counted as skipped (a damaged head must not hide the events after
+/// it); a file with no such line is not NDJSON at all (`preview` then
+/// shows what it is).
 pub(super) fn read<R: BufRead>(
     mut reader: R,
     line_offset: u64,
@@ -32,10 +34,17 @@ fn read_capped<R: BufRead>(
     let mut buf = Vec::new();
     let mut line = line_offset;
     let mut recognised = false;
+    let mut unrecognised = 0;
     loop {
         buf.clear();
         let fits = match read_line(reader, &mut buf, cap) {
             Ok(Some(fits)) => fits,
+            Ok(None) if !recognised && unrecognised > 0 => {
+                // Nothing in it was an event: forget the per-line skips,
+                // the file is reported as a whole.
+                out.skips = event::Skips::default();
+                return Err(not_an_export(path, preview, unrecognised));
+            }
             Ok(None) => return Ok(()),
             Err(e) => return Err(InputError::from_io(path, Some(line + 1), e)),
         };
@@ -63,7 +72,10 @@ fn read_capped<R: BufRead>(
             Err(reason::LINE_TOO_LONG)
         };
         if !recognised && !looks_like_event(&parsed) {
-            return Err(not_an_export(path, preview));
+            unrecognised += 1;
+            out.skips
+                .add(parsed.err().unwrap_or(reason::NOT_AN_EVENT), line);
+            continue;
         }
         recognised = true;
         match parsed {

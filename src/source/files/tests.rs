@@ -307,11 +307,32 @@ fn empty_and_blank_files_are_empty() {
 
 #[test]
 fn garbage_is_not_an_export() {
-    let (path, err) = read_err(b"\x7fELF\x02\x01\x01\x00\x00\x00binary\n{\"timestamp\":1}");
+    let (path, err) = read_err(b"\x7fELF\x02\x01\x01\x00\x00\x00binary\n\x00\x01more\n{\"foo\":1}");
+    assert!(
+        matches!(err, InputError::NotAnExport { lines: 3, .. }),
+        "{err:?}"
+    );
     let text = err.to_string();
     assert!(matches!(err, InputError::NotAnExport { .. }));
     assert!(text.starts_with(&format!("{path}: not a CloudWatch Logs export")));
     assert!(text.contains(r#"first bytes: "\x7fELF\x02"#), "{text}");
+}
+
+#[test]
+fn events_after_a_damaged_head_are_read_and_the_head_counted() {
+    let content = "\u{1}garbage\n{\"cut\": \n\n{\"timestamp\": 1764324000000, \"message\": \"a\"}\nnot json\n";
+    let (summary, got) = read_ok(content, Some("/aws/lambda/f"));
+    assert_eq!(summary.format, "ndjson");
+    assert_eq!(got.len(), 1);
+    let skipped: Vec<(u64, Vec<u64>)> = summary
+        .skipped
+        .iter()
+        .map(|s| (s.count, s.lines.clone()))
+        .collect();
+    assert_eq!(skipped.iter().map(|s| s.0).sum::<u64>(), 3, "{skipped:?}");
+    let mut lines: Vec<u64> = skipped.into_iter().flat_map(|s| s.1).collect();
+    lines.sort();
+    assert_eq!(lines, vec![1, 2, 5]);
 }
 
 #[test]
