@@ -18,6 +18,22 @@ const AFTER_MS: Millis = 1_000;
 /// blocks (60 s) and common function timeouts.
 pub const TAIL_MS: Millis = 60_000;
 
+/// The longest on-demand init Lambda allows before it gives up (10 s):
+/// START can come that late after the request arrived.
+const INIT_LIMIT_MS: Millis = 10_000;
+
+/// The tail a function needs when its configured timeout is known (live
+/// scans ask the Lambda API): an invocation that started inside a window
+/// ends at most an init plus its timeout later, so a 3 s function needs
+/// 15 s, not 60. Every second of tail is a second of the group scanned,
+/// and billed, per window. Unknown timeout: `TAIL_MS`.
+pub fn tail_for(timeout_s: Option<i32>) -> Millis {
+    match timeout_s {
+        Some(s) if s > 0 => (Millis::from(s) * 1000 + INIT_LIMIT_MS + 2_000).min(TAIL_MS),
+        _ => TAIL_MS,
+    }
+}
+
 /// Merged, sorted ranges per function.
 #[derive(Debug, Default)]
 pub struct Windows {

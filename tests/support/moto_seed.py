@@ -25,13 +25,18 @@ for group, events in spec.get("groups", {}).items():
     for stream, evs in by_stream.items():
         logs.create_log_stream(logGroupName=group, logStreamName=stream)
         evs = sorted(evs, key=lambda e: e["timestamp"])
-        out = logs.put_log_events(
-            logGroupName=group,
-            logStreamName=stream,
-            logEvents=[{"timestamp": e["timestamp"], "message": e["message"]} for e in evs],
-        )
-        if out.get("rejectedLogEventsInfo"):
-            sys.exit(f"rejected events in {group}/{stream}: {out['rejectedLogEventsInfo']}")
+        # PutLogEvents takes at most 10,000 events (and 1 MB) per call.
+        for at in range(0, len(evs), 2000):
+            out = logs.put_log_events(
+                logGroupName=group,
+                logStreamName=stream,
+                logEvents=[
+                    {"timestamp": e["timestamp"], "message": e["message"]}
+                    for e in evs[at : at + 2000]
+                ],
+            )
+            if out.get("rejectedLogEventsInfo"):
+                sys.exit(f"rejected events in {group}/{stream}: {out['rejectedLogEventsInfo']}")
 
 if spec.get("functions"):
     iam = session.client("iam", endpoint_url=endpoint)

@@ -16,7 +16,7 @@ use crate::classify::FunctionSettings;
 use crate::model::{FlowEntry, InputFileSummary, InputsSummary, Millis, Origin, SkippedLines};
 use crate::parse::connect::parse_flow_entry;
 use crate::time::format_time;
-use crate::windows::{Windows, TAIL_MS};
+use crate::windows::{tail_for, Windows};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -380,7 +380,8 @@ impl LogSource for InsightsSource {
                 .get(function)
                 .map(|c| c.log_group.clone())
                 .unwrap_or_else(|| lambda_config::default_group(function));
-            for (start, end) in query_ranges(windows.ranges(function)) {
+            let tail = tail_for(self.configs.get(function).and_then(|c| c.timeout_s));
+            for (start, end) in query_ranges(windows.ranges(function), tail) {
                 specs.push(QuerySpec {
                     groups: vec![group.clone()],
                     query: queries::lambda_query(),
@@ -449,12 +450,12 @@ impl LogSource for InsightsSource {
     }
 }
 
-/// Whole seconds covering a window and its END/REPORT tail, merged where
+/// Whole seconds covering a window and its END/REPORT `tail`, merged where
 /// the tails make them overlap (so no event is fetched twice).
-pub fn query_ranges(ranges: &[(Millis, Millis)]) -> Vec<(i64, i64)> {
+pub fn query_ranges(ranges: &[(Millis, Millis)], tail: Millis) -> Vec<(i64, i64)> {
     let mut out: Vec<(i64, i64)> = Vec::new();
     for &(lo, hi) in ranges {
-        let (start, end) = (lo.div_euclid(1000), ceil_seconds(hi + TAIL_MS));
+        let (start, end) = (lo.div_euclid(1000), ceil_seconds(hi + tail));
         match out.last_mut() {
             Some(last) if start <= last.1 => last.1 = last.1.max(end),
             _ => out.push((start, end)),
@@ -712,6 +713,7 @@ pub fn human_bytes(bytes: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::windows::TAIL_MS;
 
     #[test]
     fn instance_ids_and_arns_are_told_from_aliases() {
@@ -738,10 +740,18 @@ mod tests {
 
     #[test]
     fn query_ranges_cover_the_tail_in_whole_seconds_and_merge() {
-        let r = query_ranges(&[(1_000_500, 1_002_001), (1_030_000, 1_031_000)]);
+        let r = query_ranges(&[(1_000_500, 1_002_001), (1_030_000, 1_031_000)], TAIL_MS);
         assert_eq!(r, vec![(1_000, 1_091)]);
-        let r = query_ranges(&[(1_000_500, 1_002_001), (2_000_000, 2_000_001)]);
+        let r = query_ranges(&[(1_000_500, 1_002_001), (2_000_000, 2_000_001)], TAIL_MS);
         assert_eq!(r, vec![(1_000, 1_063), (2_000, 2_061)]);
+        // A 3 s function: 15 s of tail; the two windows no longer merge.
+        let r = query_ranges(
+            &[(1_000_500, 1_002_001), (1_030_000, 1_031_000)],
+            tail_for(Some(3)),
+        );
+        assert_eq!(r, vec![(1_000, 1_018), (1_030, 1_046)]);
+        assert_eq!(tail_for(Some(900)), TAIL_MS);
+        assert_eq!(tail_for(None), TAIL_MS);
     }
 
     #[test]
