@@ -7,6 +7,7 @@
 mod common;
 
 use common::moto::Moto;
+use common::queries_shown;
 use serde_json::{json, Value};
 
 const HOUR_MS: i64 = 3_600_000;
@@ -162,19 +163,9 @@ fn scan_hour(failures: &[i64]) -> (i64, Scan) {
     assert!(out.status.success(), "{stderr}");
     // Printed on failure only (the harness captures it).
     println!("{stderr}");
-    let queries = stderr
-        .lines()
-        .filter_map(|l| l.strip_prefix("query over "))
-        .map(|l| {
-            let (range, group) = l.split_once(" of ").unwrap();
-            let (from, to) = range.split_once(" to ").unwrap();
-            let secs = |t: &str| chrono::DateTime::parse_from_rfc3339(t).unwrap().timestamp();
-            Query {
-                group: group.trim_end_matches(':').to_string(),
-                from: secs(from),
-                to: secs(to),
-            }
-        })
+    let queries = queries_shown(&stderr)
+        .into_iter()
+        .map(|(group, from, to)| Query { group, from, to })
         .collect();
     let doc = serde_json::from_slice(&out.stdout).unwrap();
     (t0, Scan { doc, queries })

@@ -65,3 +65,26 @@ pub fn scenarios() -> Vec<PathBuf> {
     dirs.sort();
     dirs
 }
+
+/// The queries `--show-queries` printed on stderr: (group, from, to), the
+/// times in epoch seconds.
+pub fn queries_shown(stderr: &str) -> Vec<(String, i64, i64)> {
+    let secs = |t: &str| {
+        chrono::DateTime::parse_from_rfc3339(t)
+            .expect("an RFC 3339 time")
+            .timestamp()
+    };
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("query over "))
+        .map(|l| {
+            let (range, group) = l.split_once(" of ").expect("query over A to B of G:");
+            let (from, to) = range.split_once(" to ").expect("A to B");
+            (
+                group.trim_end_matches(':').to_string(),
+                secs(from),
+                secs(to),
+            )
+        })
+        .collect()
+}
