@@ -229,7 +229,14 @@ fn phone_at(text: &str, i: usize) -> Option<(usize, String)> {
     let (len, digits, separators) = digit_run(&b[start..]);
     // The run must end at a word boundary; if it runs into a word, retry
     // with the digit groups before the last separator.
-    let (len, digits, separators) = shrink_to_boundary(b, start, len, digits, separators)?;
+    let (mut len, mut digits, mut separators) =
+        shrink_to_boundary(b, start, len, digits, separators)?;
+    // A number followed by more digits (`+4930123456 0000`, a reference
+    // after it) is still a number: drop trailing groups while too long.
+    let most = if plus { 15 } else { 12 };
+    while digits > most {
+        (len, digits, separators) = drop_last_group(&b[start..start + len], digits, separators)?;
+    }
     let is_phone = if plus {
         (8..=15).contains(&digits)
     } else if separators > 0 {
@@ -277,21 +284,28 @@ fn shrink_to_boundary(
 ) -> Option<(usize, usize, usize)> {
     let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
     while b.get(start + len).copied().is_some_and(word) {
-        let run = &b[start..start + len];
-        let cut = run.iter().rposition(|c| !c.is_ascii_digit())?;
-        let dropped = &run[cut..];
-        digits -= dropped.iter().filter(|c| c.is_ascii_digit()).count();
-        separators -= dropped.iter().filter(|c| !c.is_ascii_digit()).count();
-        len = run[..cut]
-            .iter()
-            .rposition(u8::is_ascii_digit)
-            .map_or(0, |p| p + 1);
-        separators -= run[len..cut].len();
-        if len == 0 {
-            return None;
-        }
+        (len, digits, separators) = drop_last_group(&b[start..start + len], digits, separators)?;
     }
     Some((len, digits, separators))
+}
+
+/// The run without its last digit group (and the separators before it);
+/// `None` when it has a single group.
+fn drop_last_group(
+    run: &[u8],
+    mut digits: usize,
+    mut separators: usize,
+) -> Option<(usize, usize, usize)> {
+    let cut = run.iter().rposition(|c| !c.is_ascii_digit())?;
+    let dropped = &run[cut..];
+    digits -= dropped.iter().filter(|c| c.is_ascii_digit()).count();
+    separators -= dropped.iter().filter(|c| !c.is_ascii_digit()).count();
+    let len = run[..cut]
+        .iter()
+        .rposition(u8::is_ascii_digit)
+        .map_or(0, |p| p + 1);
+    separators -= run[len..cut].len();
+    (len > 0).then_some((len, digits, separators))
 }
 
 /// `2026-11-28` and `28.11.2026`: dates are not phone numbers.

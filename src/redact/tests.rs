@@ -38,6 +38,19 @@ fn a_number_followed_by_a_word_is_cut_at_the_boundary() {
     assert_eq!(redact_text("+12065550168 2nd try"), "+*********68 2nd try");
 }
 
+/// Found by the property test: the digits after the number made the run
+/// too long for any phone number, and the number itself went unmasked.
+#[test]
+fn a_number_followed_by_more_digits_is_still_masked() {
+    assert_eq!(redact_text("+200000000000 0000 "), "+**********00 0000 ");
+    assert_eq!(
+        // Where the number ends is unknowable: the longest E.164 length wins.
+        redact_text("call +4930123456 1234 5678 9012"),
+        "call +********** **34 5678 9012"
+    );
+    assert_eq!(redact_text("0171 2345678 999 12"), "**** *****78 999 12");
+}
+
 #[test]
 fn emails_are_masked() {
     assert_eq!(
