@@ -118,16 +118,8 @@ impl Rng {
         &items[(self.next() % items.len() as u64) as usize]
     }
     fn uuid(&mut self) -> String {
-        let a = self.next();
-        let b = self.next();
-        format!(
-            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-            a >> 32,
-            (a >> 16) & 0xffff,
-            a & 0xfff,
-            0x8000 | ((b >> 48) & 0x3fff),
-            b & 0xffff_ffff_ffff
-        )
+        let (a, b) = (self.next(), self.next());
+        uuid_of(a, b)
     }
     fn hex(&mut self, n: usize) -> String {
         let mut s = String::with_capacity(n);
@@ -1016,19 +1008,9 @@ impl Gen<'_> {
                 self.fns[f].quiet.push((t - QUIET_MS, t + QUIET_MS));
             }
         }
-        let identifier = if self.rng.chance(0.7) {
-            format!(
-                "{}{}",
-                LAMBDA_LABELS[f],
-                if lambda_no > 1 {
-                    format!(" {lambda_no}")
-                } else {
-                    String::new()
-                }
-            )
-        } else {
-            self.rng.uuid()
-        };
+        // A block keeps its Identifier across contacts, as in a real flow:
+        // its label when it has one (most), else its fixed block UUID.
+        let identifier = block_identifier(f, lambda_no);
         let arrival = t + self.rng.range(20, 80);
         let (done, results): (i64, Option<String>) = match kind {
             Kind::Throttled => (
@@ -1519,4 +1501,33 @@ enum EnvWant {
     Any,
     Warm,
     Cold,
+}
+
+/// The UUID text of two random words.
+fn uuid_of(a: u64, b: u64) -> String {
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xfff,
+        0x8000 | ((b >> 48) & 0x3fff),
+        b & 0xffff_ffff_ffff
+    )
+}
+
+/// The Identifier of the `lambda_no`-th Lambda block calling function `f`:
+/// seven blocks in ten carry a label, the others only their block UUID,
+/// the same for every contact (a flow's blocks do not change per call).
+fn block_identifier(f: usize, lambda_no: usize) -> String {
+    let mut rng = Rng(0xB10C_u64 ^ ((f as u64) << 32) ^ lambda_no as u64);
+    let (a, b) = (rng.next(), rng.next());
+    if a % 10 < 7 {
+        if lambda_no > 1 {
+            format!("{} {lambda_no}", LAMBDA_LABELS[f])
+        } else {
+            LAMBDA_LABELS[f].to_string()
+        }
+    } else {
+        uuid_of(a, b)
+    }
 }
