@@ -115,7 +115,8 @@ pub enum LambdaRecord {
     /// `END RequestId: ...`.
     End { request_id: String },
     /// `REPORT RequestId: ...` / `platform.report`.
-    Report(Report),
+    /// Boxed: the largest variant by far, and most lines are not REPORTs.
+    Report(Box<Report>),
     /// `platform.runtimeDone`: the handler's own end, with its status.
     RuntimeDone {
         request_id: String,

@@ -91,6 +91,15 @@ impl Windows {
         self.range_at(function, t, 0).is_some()
     }
 
+    /// Whether any window of `function` overlaps `[lo, hi]`.
+    pub fn overlaps(&self, function: &str, lo: Millis, hi: Millis) -> bool {
+        let Some(ranges) = self.by_function.get(function) else {
+            return false;
+        };
+        let i = ranges.partition_point(|&(_, end)| end < lo);
+        ranges.get(i).is_some_and(|&(start, _)| start <= hi)
+    }
+
     /// Whether `t` is in the tail after a window (END/REPORT only).
     pub fn in_tail(&self, function: &str, t: Millis) -> bool {
         self.range_at(function, t, TAIL_MS).is_some()

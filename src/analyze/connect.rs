@@ -9,6 +9,7 @@ use crate::source::{Accepted, Event};
 use crate::windows::Windows;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
+use std::rc::Rc;
 
 pub const CONNECT_PREFIX: &str = "/aws/connect/";
 
@@ -58,11 +59,12 @@ struct SlimBlock {
     line: u64,
 }
 
-/// Strings stored once, by number.
+/// Strings stored once, by number (one allocation shared by the map and
+/// the list: a day of traffic has hundreds of thousands of contact ids).
 #[derive(Default)]
 struct Interner {
-    ids: HashMap<Box<str>, u32>,
-    texts: Vec<Box<str>>,
+    ids: HashMap<Rc<str>, u32>,
+    texts: Vec<Rc<str>>,
 }
 
 impl Interner {
@@ -71,8 +73,9 @@ impl Interner {
             return id;
         }
         let id = self.texts.len() as u32;
-        self.texts.push(text.into());
-        self.ids.insert(text.into(), id);
+        let shared: Rc<str> = text.into();
+        self.texts.push(shared.clone());
+        self.ids.insert(shared, id);
         id
     }
 

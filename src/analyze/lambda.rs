@@ -8,15 +8,22 @@ use crate::source::Event;
 use crate::windows::Windows;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-type StreamKey = (String, String, String); // function, group, stream
+/// One log stream's events: those inside a window, and the closing lines
+/// after one (kept only if their request started inside a window).
+#[derive(Default)]
+struct StreamBuf {
+    events: Vec<StreamEvent>,
+    tail: Vec<StreamEvent>,
+}
+
+/// function -> group -> stream: looked up by `&str`, so an event costs no
+/// key allocation (pass 2 keeps hundreds of thousands of events).
+type Streams = HashMap<String, HashMap<String, HashMap<String, StreamBuf>>>;
 
 /// Collects pass 2 from any source.
 pub struct LambdaCollector<'w> {
     windows: &'w Windows,
-    streams: HashMap<StreamKey, Vec<StreamEvent>>,
-    /// Lines that close an invocation, seen after a window: kept only if
-    /// their request started inside one.
-    tail: Vec<(StreamKey, StreamEvent, String)>,
+    streams: Streams,
     started: HashSet<String>,
     groups: BTreeSet<String>,
     seq: u64,
@@ -27,7 +34,6 @@ impl<'w> LambdaCollector<'w> {
         LambdaCollector {
             windows,
             streams: HashMap::new(),
-            tail: Vec::new(),
             started: HashSet::new(),
             groups: BTreeSet::new(),
             seq: 0,
@@ -40,8 +46,13 @@ impl<'w> LambdaCollector<'w> {
         if !inside && !self.windows.in_tail(function, ev.timestamp) {
             return;
         }
-        self.groups.insert(ev.group.to_string());
         let record = parse_lambda_line(ev.message);
+        if !inside && !self.may_close_a_windowed_request(function, ev.timestamp, &record) {
+            return;
+        }
+        if !self.groups.contains(ev.group) {
+            self.groups.insert(ev.group.to_string());
+        }
         self.seq += 1;
         let event = StreamEvent {
             timestamp: ev.timestamp,
@@ -49,44 +60,100 @@ impl<'w> LambdaCollector<'w> {
             raw: ev.message.trim_end().to_string(),
             record,
         };
-        let key = (
-            function.to_string(),
-            ev.group.to_string(),
-            ev.stream.to_string(),
-        );
         if inside {
             if let LambdaRecord::Start { request_id, .. } = &event.record {
                 self.started.insert(request_id.clone());
             }
-            self.streams.entry(key).or_default().push(event);
-        } else if let Some(id) = closing_request_id(&event.record) {
-            let id = id.to_string();
-            self.tail.push((key, event, id));
+        }
+        let buf = stream_buf(&mut self.streams, function, ev.group, ev.stream);
+        if inside {
+            buf.events.push(event);
+        } else {
+            buf.tail.push(event);
         }
     }
 
+    /// Whether a line after the windows may close a request that started
+    /// inside one: a closing line at all, and for a REPORT, whose duration
+    /// says when its START was, a START time near a window. Most lines in a
+    /// tail belong to requests that started after the window; keeping them
+    /// until the end would cost memory for nothing.
+    fn may_close_a_windowed_request(
+        &self,
+        function: &str,
+        t: crate::model::Millis,
+        record: &LambdaRecord,
+    ) -> bool {
+        if closing_request_id(record).is_none() {
+            return false;
+        }
+        let LambdaRecord::Report(report) = record else {
+            return true;
+        };
+        let Some(duration) = report.duration_ms else {
+            return true;
+        };
+        // START comes after any init; 2 s either way for clocks and rounding.
+        let init =
+            report.init_duration_ms.unwrap_or(0.0) + report.restore_duration_ms.unwrap_or(0.0);
+        let start_latest = t - duration as i64 + START_SLACK_MS;
+        let start_earliest = t - (duration + init) as i64 - START_SLACK_MS;
+        self.windows
+            .overlaps(function, start_earliest, start_latest)
+    }
+
     /// The invocations, stream by stream, and the Lambda groups read.
-    pub fn finish(mut self) -> (Vec<Invocation>, Vec<String>) {
-        for (key, event, id) in std::mem::take(&mut self.tail) {
-            if self.started.contains(&id) {
-                self.streams.entry(key).or_default().push(event);
+    pub fn finish(self) -> (Vec<Invocation>, Vec<String>) {
+        let started = self.started;
+        let mut streams: Vec<(StreamId, Vec<StreamEvent>)> = Vec::new();
+        for (function, groups) in self.streams {
+            for (group, by_stream) in groups {
+                for (stream, buf) in by_stream {
+                    let mut events = buf.events;
+                    events.extend(buf.tail.into_iter().filter(|e| {
+                        closing_request_id(&e.record).is_some_and(|id| started.contains(id))
+                    }));
+                    let id = StreamId {
+                        function: function.clone(),
+                        group: group.clone(),
+                        stream,
+                    };
+                    streams.push((id, events));
+                }
             }
         }
-        let mut streams: Vec<_> = self.streams.into_iter().collect();
-        streams.sort_by(|a, b| a.0.cmp(&b.0));
+        streams.sort_by(|a, b| {
+            (&a.0.function, &a.0.group, &a.0.stream).cmp(&(&b.0.function, &b.0.group, &b.0.stream))
+        });
         let invocations = streams
             .into_iter()
-            .flat_map(|((function, group, stream), events)| {
-                let id = StreamId {
-                    function,
-                    group,
-                    stream,
-                };
-                assemble_stream(&id, events)
-            })
+            .flat_map(|(id, events)| assemble_stream(&id, events))
             .collect();
         (invocations, self.groups.into_iter().collect())
     }
+}
+
+/// How far a START may be from where a REPORT's duration puts it.
+const START_SLACK_MS: crate::model::Millis = 2_000;
+
+fn stream_buf<'s>(
+    streams: &'s mut Streams,
+    function: &str,
+    group: &str,
+    stream: &str,
+) -> &'s mut StreamBuf {
+    if !streams.contains_key(function) {
+        streams.insert(function.to_string(), HashMap::new());
+    }
+    let groups = streams.get_mut(function).expect("inserted above");
+    if !groups.contains_key(group) {
+        groups.insert(group.to_string(), HashMap::new());
+    }
+    let by_stream = groups.get_mut(group).expect("inserted above");
+    if !by_stream.contains_key(stream) {
+        by_stream.insert(stream.to_string(), StreamBuf::default());
+    }
+    by_stream.get_mut(stream).expect("inserted above")
 }
 
 /// The request id of a line that closes an invocation.

@@ -138,7 +138,7 @@ impl<'a> Assembler<'a> {
             }
             LambdaRecord::Start { request_id, .. } => self.start(request_id, ts, line),
             LambdaRecord::End { request_id } => self.end(&request_id, ts, line),
-            LambdaRecord::Report(report) => self.report(report, ts, line),
+            LambdaRecord::Report(report) => self.report(*report, ts, line),
             LambdaRecord::TimedOut {
                 request_id,
                 after_seconds,

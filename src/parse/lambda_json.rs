@@ -154,7 +154,7 @@ fn runtime_done(record: &PlatformRecord<'_>) -> Option<LambdaRecord> {
 
 fn report(record: &PlatformRecord<'_>) -> Option<LambdaRecord> {
     let m = metrics(record).unwrap_or_default();
-    Some(LambdaRecord::Report(Report {
+    Some(LambdaRecord::Report(Box::new(Report {
         request_id: request_id(record)?,
         duration_ms: number(m.duration),
         billed_duration_ms: number(m.billed_duration),
@@ -164,7 +164,7 @@ fn report(record: &PlatformRecord<'_>) -> Option<LambdaRecord> {
         restore_duration_ms: number(m.restore_duration),
         status: opt_text(record.status),
         error_type: opt_text(record.error_type),
-    }))
+    })))
 }
 
 fn request_id(record: &PlatformRecord<'_>) -> Option<String> {

@@ -69,7 +69,7 @@ fn start_and_app_and_report() {
         parse(
             r#"{"time":"2026-10-08T07:30:29.470Z","type":"platform.report","record":{"requestId":"79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36","metrics":{"durationMs":1233.96,"billedDurationMs":1698,"memorySizeMB":256,"maxMemoryUsedMB":123,"initDurationMs":463.512},"status":"success"}}"#
         ),
-        LambdaRecord::Report(Report {
+        LambdaRecord::Report(Box::new(Report {
             request_id: "79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36".to_string(),
             duration_ms: Some(1233.96),
             billed_duration_ms: Some(1698.0),
@@ -79,7 +79,7 @@ fn start_and_app_and_report() {
             restore_duration_ms: None,
             status: Some("success".to_string()),
             error_type: None,
-        })
+        }))
     );
 }
 
@@ -100,7 +100,7 @@ fn timeout_capture() {
         parse(
             r#"{"time":"2026-07-09T06:05:50.581Z","type":"platform.report","record":{"requestId":"aec7a529-47f9-4090-be01-c9ed91bf83cf","metrics":{"durationMs":5000.0,"billedDurationMs":5000,"memorySizeMB":128,"maxMemoryUsedMB":94},"status":"timeout"}}"#
         ),
-        LambdaRecord::Report(Report {
+        LambdaRecord::Report(Box::new(Report {
             request_id: "aec7a529-47f9-4090-be01-c9ed91bf83cf".to_string(),
             duration_ms: Some(5000.0),
             billed_duration_ms: Some(5000.0),
@@ -110,7 +110,7 @@ fn timeout_capture() {
             restore_duration_ms: None,
             status: Some("timeout".to_string()),
             error_type: None,
-        })
+        }))
     );
 }
 

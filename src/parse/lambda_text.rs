@@ -121,7 +121,7 @@ fn report(line: &str) -> Option<LambdaRecord> {
     if report.request_id.is_empty() {
         return Some(platform_line(line));
     }
-    Some(LambdaRecord::Report(report))
+    Some(LambdaRecord::Report(Box::new(report)))
 }
 
 /// `INIT_START Runtime Version: nodejs:18.v30\tRuntime Version ARN: arn:...`.

@@ -6,7 +6,7 @@ use crate::parse::lambda::parse_lambda_line as parse;
 
 fn report(line: &str) -> Report {
     match parse(line) {
-        LambdaRecord::Report(r) => r,
+        LambdaRecord::Report(r) => *r,
         other => panic!("not a report: {other:?}"),
     }
 }
