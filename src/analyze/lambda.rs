@@ -167,3 +167,58 @@ fn closing_request_id(record: &LambdaRecord) -> Option<&str> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::*;
+
+    fn push(c: &mut LambdaCollector<'_>, stream: &str, t: i64, message: &str) {
+        c.push(
+            "crm",
+            &Event {
+                group: "/aws/lambda/crm",
+                stream,
+                timestamp: t,
+                message,
+                file: "f",
+                line: 1,
+            },
+        );
+    }
+
+    fn report(id: &str, ms: u32) -> String {
+        format!("REPORT RequestId: {id}\tDuration: {ms}.00 ms\tBilled Duration: {ms} ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t")
+    }
+
+    /// A request that started inside the window and ended 40 s later keeps
+    /// its END/REPORT; one that started after the window does not (its
+    /// REPORT is dropped on arrival, its END at the end).
+    #[test]
+    fn closing_lines_after_a_window_are_kept_only_for_requests_started_inside() {
+        let block = lambda_block("a", T0, "crm", 8000, GENERIC);
+        let windows = Windows::around(&[&block]);
+        let mut c = LambdaCollector::new(&windows);
+        push(&mut c, "s1", T0 + 40, "START RequestId: in Version: $LATEST");
+        push(&mut c, "s2", T0 + 30_000, "START RequestId: out Version: $LATEST");
+        push(&mut c, "s2", T0 + 30_200, "END RequestId: out");
+        push(&mut c, "s2", T0 + 30_200, &report("out", 200));
+        push(&mut c, "s1", T0 + 40_040, "END RequestId: in");
+        push(&mut c, "s1", T0 + 40_040, &report("in", 40_000));
+        let buffered: usize = c
+            .streams
+            .values()
+            .flat_map(|g| g.values())
+            .flat_map(|s| s.values())
+            .map(|b| b.tail.len())
+            .sum();
+        assert_eq!(buffered, 3, "the REPORT of `out` is dropped on arrival");
+        let (invocations, groups) = c.finish();
+        assert_eq!(groups, vec!["/aws/lambda/crm"]);
+        assert_eq!(invocations.len(), 1);
+        let inv = &invocations[0];
+        assert_eq!(inv.request_id, "in");
+        assert_eq!(inv.duration_ms, Some(40_000.0));
+        assert_eq!(inv.end, Some(T0 + 40_040));
+    }
+}
