@@ -337,3 +337,35 @@ fn timestamps_in_the_future_are_analysed_not_dropped() {
     );
     assert_eq!(doc["inputs"]["lines_skipped"], 0);
 }
+
+/// An environment that died leaves a START with no END/REPORT; a stream
+/// whose head was lost leaves a REPORT with no START. Neither crashes the
+/// scan nor takes the failed block from its own invocation.
+#[test]
+fn a_report_without_start_and_a_start_without_report_do_not_mislead() {
+    let orphan = "7f7f7f7f-0000-4000-8000-000000000001";
+    let dead = "7f7f7f7f-0000-4000-8000-000000000002";
+    let line = |ts: i64, stream: &str, message: String| {
+        serde_json::json!({"timestamp": ts, "logStream": stream, "message": message}).to_string()
+    };
+    let extra = vec![
+        line(
+            T + 2_000,
+            "2026/11/28/[$LATEST]head-lost",
+            format!("REPORT RequestId: {orphan}\tDuration: 900.00 ms\tBilled Duration: 900 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n"),
+        ),
+        line(
+            T + 300,
+            "2026/11/28/[$LATEST]died",
+            format!("START RequestId: {dead} Version: $LATEST\n"),
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    write_stall(dir.path(), 0, &extra);
+    let (code, doc, stderr) = scan(dir.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    let f = &doc["failures"][0];
+    assert_eq!(f["class"], "downstream_stall", "{f}");
+    assert_eq!(f["invocations"][0]["request_id"], RID, "{f}");
+    assert_eq!(f["invocations"].as_array().unwrap().len(), 1, "{f}");
+}
