@@ -199,8 +199,18 @@ mod tests {
         let block = lambda_block("a", T0, "crm", 8000, GENERIC);
         let windows = Windows::around(&[&block]);
         let mut c = LambdaCollector::new(&windows);
-        push(&mut c, "s1", T0 + 40, "START RequestId: in Version: $LATEST");
-        push(&mut c, "s2", T0 + 30_000, "START RequestId: out Version: $LATEST");
+        push(
+            &mut c,
+            "s1",
+            T0 + 40,
+            "START RequestId: in Version: $LATEST",
+        );
+        push(
+            &mut c,
+            "s2",
+            T0 + 30_000,
+            "START RequestId: out Version: $LATEST",
+        );
         push(&mut c, "s2", T0 + 30_200, "END RequestId: out");
         push(&mut c, "s2", T0 + 30_200, &report("out", 200));
         push(&mut c, "s1", T0 + 40_040, "END RequestId: in");
