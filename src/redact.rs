@@ -233,9 +233,16 @@ fn phone_at(text: &str, i: usize) -> Option<(usize, String)> {
         shrink_to_boundary(b, start, len, digits, separators)?;
     // A number followed by more digits (`+4930123456 0000`, a reference
     // after it) is still a number: drop trailing groups while too long.
+    // Only at a space: groups joined by `-` or `.` are one token (a UUID,
+    // a reference), never a number with something after it.
     let most = if plus { 15 } else { 12 };
     while digits > most {
-        (len, digits, separators) = drop_last_group(&b[start..start + len], digits, separators)?;
+        let run = &b[start..start + len];
+        let cut = run.iter().rposition(|c| !c.is_ascii_digit())?;
+        if run[cut] != b' ' {
+            return None;
+        }
+        (len, digits, separators) = drop_last_group(run, digits, separators)?;
     }
     let is_phone = if plus {
         (8..=15).contains(&digits)

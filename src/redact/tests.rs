@@ -49,6 +49,9 @@ fn a_number_followed_by_more_digits_is_still_masked() {
         "call +********** **34 5678 9012"
     );
     assert_eq!(redact_text("0171 2345678 999 12"), "**** *****78 999 12");
+    // Hyphen-joined groups are one token: a request id stays whole.
+    let id = "Request ID: 51687934-0206-4892-8452-00b0ae958cb6)";
+    assert_eq!(redact_text(id), id);
 }
 
 #[test]
