@@ -23,7 +23,7 @@ use crate::model::{
     TimelineBlock,
 };
 use crate::source::offline::FileSource;
-use crate::source::{LogSource, SourceError};
+use crate::source::{Event, LogSource, SourceError};
 use crate::time::format_time;
 use crate::windows::Windows;
 use std::collections::BTreeMap;
@@ -190,7 +190,10 @@ fn read_connect(
 ) -> Result<ConnectData, AnalyzeError> {
     let mut collector = ConnectCollector::new(opts, contact);
     let wanted = |group: &str| connect::is_connect_group(opts, group);
-    source.connect_events(&wanted, &mut |ev| collector.push(ev))?;
+    let prepare = |ev: &Event<'_>| Some(connect::prepare_entry(ev, contact));
+    source.connect_events(&wanted, &prepare, &mut |ev, prepared| {
+        collector.push(ev, prepared)
+    })?;
     collector.finish(&source.known_groups(), &source.describe())
 }
 

@@ -5,7 +5,7 @@
 use super::{within, AnalyzeError, Options};
 use crate::model::{FlowEntry, LambdaBlock, Millis, Origin};
 use crate::parse::connect::{parse_flow_entry, peek_flow_entry};
-use crate::source::{Accepted, Event};
+use crate::source::{Accepted, Event, Prepared};
 use crate::windows::Windows;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
@@ -121,22 +121,35 @@ impl<'a> ConnectCollector<'a> {
     }
 
     /// Take one event; `Err(reason)` when it is not a usable entry.
-    pub fn push(&mut self, ev: &Event<'_>) -> Accepted {
+    /// `prepared` is what `prepare_entry` made of it on another thread, if
+    /// the source did that.
+    pub fn push(&mut self, ev: &Event<'_>, prepared: Option<&Prepared>) -> Accepted {
         if !self.wants_group(ev.group) {
             return Ok(());
         }
-        // Most entries only count their contact: peek at them without
-        // building a `FlowEntry` (same checks, same errors).
-        let peek =
-            peek_flow_entry(ev.message, ev.timestamp).map_err(|e| format!("Connect entry: {e}"))?;
+        let computed;
+        let prepared = match prepared {
+            Some(prepared) => prepared,
+            None => {
+                computed = prepare_entry(ev, self.contact);
+                &computed
+            }
+        };
+        let (contact_hash, timestamp, whole) = match prepared {
+            Prepared::Skip(reason) => return Err(reason.clone()),
+            Prepared::Entry {
+                contact_hash,
+                timestamp,
+                whole,
+            } => (*contact_hash, *timestamp, *whole),
+        };
         if !self.groups.contains_key(ev.group) {
             self.groups
                 .insert(ev.group.to_string(), GroupState::named(ev.group));
         }
         let state = self.groups.get_mut(ev.group).expect("inserted above");
-        let wanted_for_contact = self.contact.is_some_and(|c| c == peek.contact_id);
-        if !peek.is_lambda_type() && !wanted_for_contact {
-            note_entry(state, &peek.contact_id, peek.timestamp, self.opts);
+        if !whole {
+            note_entry(state, contact_hash, timestamp, self.opts);
             return Ok(());
         }
         let origin = Origin {
@@ -267,19 +280,34 @@ impl GroupState {
     }
 }
 
+/// Pass 1's first look at an entry of the Connect group: most entries only
+/// count their contact, so they are peeked at without building a
+/// `FlowEntry` (same checks, same errors). Pure, so sources run it on
+/// their reading threads.
+pub fn prepare_entry(ev: &Event<'_>, contact: Option<&str>) -> Prepared {
+    match peek_flow_entry(ev.message, ev.timestamp) {
+        Err(e) => Prepared::Skip(format!("Connect entry: {e}")),
+        Ok(peek) => Prepared::Entry {
+            contact_hash: hash(&peek.contact_id),
+            timestamp: peek.timestamp,
+            whole: peek.is_lambda_type() || contact.is_some_and(|c| c == peek.contact_id),
+        },
+    }
+}
+
 /// The data's extent and the contacts in the period: what every entry
 /// counts for.
-fn note_entry(state: &mut GroupState, contact_id: &str, timestamp: Millis, opts: &Options) {
+fn note_entry(state: &mut GroupState, contact_hash: u64, timestamp: Millis, opts: &Options) {
     let data = &mut state.data;
     data.first = Some(data.first.map_or(timestamp, |f| f.min(timestamp)));
     data.last = Some(data.last.map_or(timestamp, |l| l.max(timestamp)));
     if within(timestamp, opts) {
-        state.contacts.insert(hash(contact_id));
+        state.contacts.insert(contact_hash);
     }
 }
 
 fn keep_entry(state: &mut GroupState, entry: FlowEntry, opts: &Options, contact: Option<&str>) {
-    note_entry(state, &entry.contact_id, entry.timestamp, opts);
+    note_entry(state, hash(&entry.contact_id), entry.timestamp, opts);
     let data = &mut state.data;
     let wanted_for_contact = contact.is_some_and(|c| c == entry.contact_id);
     if entry.lambda.is_none() && !wanted_for_contact {

@@ -23,6 +23,28 @@ pub struct Event<'a> {
     pub line: u64,
 }
 
+/// Pass 1's first look at an entry: the analysis computes it on the
+/// reader threads where a source has them (`LogSource::connect_events`'s
+/// `prepare`), so the one thread that collects does not also parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prepared {
+    /// A usable entry: a hash of its contact id, its time, and whether the
+    /// collector needs the whole entry (a Lambda block, the explained
+    /// contact) or only counts it. With `whole: false` the sink reads
+    /// nothing else of the event, so a source need not keep its message.
+    Entry {
+        contact_hash: u64,
+        timestamp: Millis,
+        whole: bool,
+    },
+    /// Not usable: why (counted against the event's file and line).
+    Skip(String),
+}
+
+/// Computes `Prepared` for an event; `None` when the event is not one the
+/// analysis reads. Runs on any thread.
+pub type Prepare<'p> = dyn Fn(&Event<'_>) -> Option<Prepared> + Sync + 'p;
+
 /// What a sink says of an event: `Err(reason)` when the line cannot be
 /// used, so the source counts it against its file and line.
 pub type Accepted = Result<(), String>;
@@ -52,11 +74,14 @@ pub enum SourceError {
 pub trait LogSource {
     /// Pass 1: the events of every group `wanted` accepts (Connect flow
     /// logs). A source may deliver events of other groups too; the sink
-    /// filters.
+    /// filters. A source that reads on several threads runs `prepare` there
+    /// and hands its result to the sink; others pass `None` and the sink
+    /// computes it.
     fn connect_events(
         &mut self,
-        wanted: &dyn Fn(&str) -> bool,
-        sink: &mut dyn FnMut(&Event<'_>) -> Accepted,
+        wanted: &(dyn Fn(&str) -> bool + Sync),
+        prepare: &Prepare<'_>,
+        sink: &mut dyn FnMut(&Event<'_>, Option<&Prepared>) -> Accepted,
     ) -> Result<(), SourceError>;
 
     /// Pass 2: the events of each function in `windows`, at least those

@@ -2,7 +2,7 @@
 //! count of every line that could not be used.
 
 use super::files::{discover, read_files_ordered, InputError, InputFile, RawEvent};
-use super::{Accepted, Event, LogSource, SourceError};
+use super::{Accepted, Event, LogSource, Prepare, Prepared, SourceError};
 use crate::model::{InputFileSummary, InputsSummary, Millis, SkippedLines};
 use crate::windows::Windows;
 use std::collections::{BTreeMap, BTreeSet};
@@ -60,8 +60,9 @@ impl FileSource {
 impl LogSource for FileSource {
     fn connect_events(
         &mut self,
-        wanted: &dyn Fn(&str) -> bool,
-        sink: &mut dyn FnMut(&Event<'_>) -> Accepted,
+        wanted: &(dyn Fn(&str) -> bool + Sync),
+        prepare: &Prepare<'_>,
+        sink: &mut dyn FnMut(&Event<'_>, Option<&Prepared>) -> Accepted,
     ) -> Result<(), SourceError> {
         let files = self.files.clone();
         let chosen: Vec<&InputFile> = files
@@ -72,10 +73,17 @@ impl LogSource for FileSource {
         let skips = std::cell::RefCell::new(Skips::default());
         let delivered = std::cell::Cell::new(0);
         let mut done = Vec::new();
+        // The entries are prepared (checked, peeked at) on the reading
+        // threads; the collecting thread only keeps what it needs.
+        let prepare_raw = |file: &InputFile, ev: &RawEvent<'_>| {
+            let group = ev.group.or(file.group_hint.as_deref())?;
+            wanted(group).then(|| prepare(&event(group, ev, &file.display)))?
+        };
         let result = read_files_ordered(
             &chosen,
             None,
-            &mut |file, ev: RawEvent<'_>| {
+            Some(&prepare_raw),
+            &mut |file, ev: RawEvent<'_>, prepared| {
                 delivered.set(delivered.get() + 1);
                 let Some(group) = ev.group.or(file.group_hint.as_deref()) else {
                     return;
@@ -84,7 +92,7 @@ impl LogSource for FileSource {
                     return;
                 }
                 let event = event(group, &ev, &file.display);
-                if let Err(reason) = sink(&event) {
+                if let Err(reason) = sink(&event, prepared) {
                     skips.borrow_mut().add(reason, ev.line);
                 }
             },
@@ -125,7 +133,8 @@ impl LogSource for FileSource {
         let result = read_files_ordered(
             &chosen,
             Some(&keep),
-            &mut |file, ev: RawEvent<'_>| {
+            None,
+            &mut |file, ev: RawEvent<'_>, _| {
                 delivered.set(delivered.get() + 1);
                 let Some(group) = ev.group.or(file.group_hint.as_deref()) else {
                     return;

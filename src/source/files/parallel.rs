@@ -10,12 +10,16 @@
 
 use super::{read_file_keeping, InputError, InputFile, Keep, RawEvent};
 use crate::model::{InputFileSummary, Millis};
+use crate::source::Prepared;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Mutex;
 
 /// Text per batch before it is sent.
 const BATCH_BYTES: usize = 1 << 20;
+/// Events per batch before it is sent (events prepared as counted-only
+/// carry no text, so text alone would not bound a batch).
+const BATCH_EVENTS: usize = 16 << 10;
 /// Batches in flight per file.
 const BATCHES_IN_FLIGHT: usize = 4;
 
@@ -28,6 +32,8 @@ struct BatchEvent {
     message: Span,
     timestamp: Millis,
     line: u64,
+    /// What `prepare` made of it, on the reading thread.
+    prepared: Option<Prepared>,
 }
 
 #[derive(Default)]
@@ -48,6 +54,12 @@ impl Batch {
     }
 }
 
+/// Run on the reading threads for each event, its result delivered with it.
+pub type PrepareRaw<'p> = dyn Fn(&InputFile, &RawEvent<'_>) -> Option<Prepared> + Sync + 'p;
+
+/// Called once per event, in order, with what `prepare` made of it.
+pub type OnEvent<'a> = dyn FnMut(&InputFile, RawEvent<'_>, Option<&Prepared>) + 'a;
+
 /// Called once per file, in order, with its summary or its error; an
 /// error it returns ends the run.
 pub type OnDone<'a> =
@@ -67,7 +79,8 @@ enum Msg {
 pub fn read_files_ordered(
     files: &[&InputFile],
     keep: Option<Keep<'_>>,
-    on_event: &mut dyn FnMut(&InputFile, RawEvent<'_>),
+    prepare: Option<&PrepareRaw<'_>>,
+    on_event: &mut OnEvent<'_>,
     on_done: &mut OnDone<'_>,
 ) -> Result<(), InputError> {
     if files.is_empty() {
@@ -91,7 +104,7 @@ pub fn read_files_ordered(
     let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
         for _ in 0..threads {
-            scope.spawn(|| worker(files, keep, &senders, &pool, &next, &stop));
+            scope.spawn(|| worker(files, keep, prepare, &senders, &pool, &next, &stop));
         }
         let result = deliver(files, &receivers, &pool, on_event, on_done);
         if result.is_err() {
@@ -106,6 +119,7 @@ pub fn read_files_ordered(
 fn worker(
     files: &[&InputFile],
     keep: Option<Keep<'_>>,
+    prepare: Option<&PrepareRaw<'_>>,
     senders: &[std::sync::Mutex<Option<SyncSender<Msg>>>],
     pool: &Pool,
     next: &AtomicUsize,
@@ -125,17 +139,26 @@ fn worker(
             if !open {
                 return;
             }
+            let prepared = prepare.and_then(|prepare| prepare(files[i], &ev));
+            // An entry that is only counted travels without its text: the
+            // collecting thread never reads it, and the readers can run
+            // further ahead in the same memory.
+            let counted_only = matches!(prepared, Some(Prepared::Entry { whole: false, .. }));
             let group = ev.group.map(|g| batch.push_text(g));
-            let stream = batch.push_text(ev.stream);
-            let message = batch.push_text(ev.message);
+            let (stream, message) = if counted_only {
+                ((0, 0), (0, 0))
+            } else {
+                (batch.push_text(ev.stream), batch.push_text(ev.message))
+            };
             batch.events.push(BatchEvent {
                 group,
                 stream,
                 message,
                 timestamp: ev.timestamp,
                 line: ev.line,
+                prepared,
             });
-            if batch.text.len() >= BATCH_BYTES {
+            if batch.text.len() >= BATCH_BYTES || batch.events.len() >= BATCH_EVENTS {
                 let full = std::mem::replace(&mut batch, take_batch(pool));
                 open = tx.send(Msg::Events(full)).is_ok();
             }
@@ -163,7 +186,7 @@ fn deliver(
     files: &[&InputFile],
     receivers: &[Receiver<Msg>],
     pool: &Pool,
-    on_event: &mut dyn FnMut(&InputFile, RawEvent<'_>),
+    on_event: &mut OnEvent<'_>,
     on_done: &mut OnDone<'_>,
 ) -> Result<(), InputError> {
     for (file, rx) in files.iter().zip(receivers) {
@@ -180,6 +203,7 @@ fn deliver(
                                 message: batch.get(ev.message),
                                 line: ev.line,
                             },
+                            ev.prepared.as_ref(),
                         );
                     }
                     batch.text.clear();

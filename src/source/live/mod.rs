@@ -11,7 +11,7 @@ pub mod query;
 pub mod save;
 pub mod trace;
 
-use super::{Accepted, Event, LogSource, SourceError};
+use super::{Accepted, Event, LogSource, Prepare, Prepared, SourceError};
 use crate::classify::FunctionSettings;
 use crate::model::{FlowEntry, InputFileSummary, InputsSummary, Millis, Origin, SkippedLines};
 use crate::parse::connect::parse_flow_entry;
@@ -296,8 +296,9 @@ impl InsightsSource {
 impl LogSource for InsightsSource {
     fn connect_events(
         &mut self,
-        wanted: &dyn Fn(&str) -> bool,
-        sink: &mut dyn FnMut(&Event<'_>) -> Accepted,
+        wanted: &(dyn Fn(&str) -> bool + Sync),
+        _prepare: &Prepare<'_>,
+        sink: &mut dyn FnMut(&Event<'_>, Option<&Prepared>) -> Accepted,
     ) -> Result<(), SourceError> {
         let spec = QuerySpec {
             groups: vec![self.group.clone()],
@@ -330,7 +331,8 @@ impl LogSource for InsightsSource {
                 file: &label,
                 line,
             };
-            if let Err(reason) = sink(&event) {
+            // Rows arrive on this thread: the sink prepares them itself.
+            if let Err(reason) = sink(&event, None) {
                 let entry = skips.entry(reason.clone()).or_insert(SkippedLines {
                     reason,
                     count: 0,
