@@ -234,15 +234,20 @@ fn phone_at(text: &str, i: usize) -> Option<(usize, String)> {
     // A number followed by more digits (`+4930123456 0000`, a reference
     // after it) is still a number: drop trailing groups while too long.
     // Only at a space: groups joined by `-` or `.` are one token (a UUID,
-    // a reference), never a number with something after it.
+    // a reference), dropped whole or not at all.
     let most = if plus { 15 } else { 12 };
     while digits > most {
         let run = &b[start..start + len];
-        let cut = run.iter().rposition(|c| !c.is_ascii_digit())?;
-        if run[cut] != b' ' {
+        let space = run.iter().rposition(|&c| c == b' ')?;
+        len = run[..space]
+            .iter()
+            .rposition(u8::is_ascii_digit)
+            .map_or(0, |p| p + 1);
+        if len == 0 {
             return None;
         }
-        (len, digits, separators) = drop_last_group(run, digits, separators)?;
+        digits = run[..len].iter().filter(|c| c.is_ascii_digit()).count();
+        separators = len - digits;
     }
     let is_phone = if plus {
         (8..=15).contains(&digits)

@@ -52,6 +52,11 @@ fn a_number_followed_by_more_digits_is_still_masked() {
     // Hyphen-joined groups are one token: a request id stays whole.
     let id = "Request ID: 51687934-0206-4892-8452-00b0ae958cb6)";
     assert_eq!(redact_text(id), id);
+    // ... and a hyphen-joined token after a number goes as a whole.
+    assert_eq!(
+        redact_text("+2000000000 0000-1111"),
+        "+********00 0000-1111"
+    );
 }
 
 #[test]
