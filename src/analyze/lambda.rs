@@ -12,8 +12,35 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 /// after one (kept only if their request started inside a window).
 #[derive(Default)]
 struct StreamBuf {
-    events: Vec<StreamEvent>,
-    tail: Vec<StreamEvent>,
+    events: Vec<KeptLine>,
+    tail: Vec<KeptLine>,
+}
+
+/// A line kept for assembly: its text only. Its parsed form is three to
+/// four times its size (a request id, a level and a message, each
+/// allocated), and pass 2 keeps hundreds of thousands of lines until the
+/// end, so `finish` parses them again, one stream at a time (parsing is
+/// pure: the same text gives the same record).
+struct KeptLine {
+    timestamp: crate::model::Millis,
+    seq: u64,
+    raw: Box<str>,
+}
+
+impl KeptLine {
+    fn into_event(self) -> StreamEvent {
+        StreamEvent {
+            timestamp: self.timestamp,
+            seq: self.seq,
+            record: parse_lambda_line(&self.raw),
+            raw: self.raw.into(),
+        }
+    }
+}
+
+/// The request id a kept tail line closes (parsed again: tails are short).
+fn tail_closes(line: &KeptLine) -> Option<String> {
+    closing_request_id(&parse_lambda_line(&line.raw)).map(str::to_string)
 }
 
 /// function -> group -> stream: looked up by `&str`, so an event costs no
@@ -54,17 +81,16 @@ impl<'w> LambdaCollector<'w> {
             self.groups.insert(ev.group.to_string());
         }
         self.seq += 1;
-        let event = StreamEvent {
-            timestamp: ev.timestamp,
-            seq: self.seq,
-            raw: ev.message.trim_end().to_string(),
-            record,
-        };
         if inside {
-            if let LambdaRecord::Start { request_id, .. } = &event.record {
-                self.started.insert(request_id.clone());
+            if let LambdaRecord::Start { request_id, .. } = record {
+                self.started.insert(request_id);
             }
         }
+        let event = KeptLine {
+            timestamp: ev.timestamp,
+            seq: self.seq,
+            raw: ev.message.trim_end().into(),
+        };
         let buf = stream_buf(&mut self.streams, function, ev.group, ev.stream);
         if inside {
             buf.events.push(event);
@@ -105,29 +131,38 @@ impl<'w> LambdaCollector<'w> {
     /// The invocations, stream by stream, and the Lambda groups read.
     pub fn finish(self) -> (Vec<Invocation>, Vec<String>) {
         let started = self.started;
-        let mut streams: Vec<(StreamId, Vec<StreamEvent>)> = Vec::new();
+        let mut streams: Vec<(StreamId, StreamBuf)> = Vec::new();
         for (function, groups) in self.streams {
             for (group, by_stream) in groups {
                 for (stream, buf) in by_stream {
-                    let mut events = buf.events;
-                    events.extend(buf.tail.into_iter().filter(|e| {
-                        closing_request_id(&e.record).is_some_and(|id| started.contains(id))
-                    }));
                     let id = StreamId {
                         function: function.clone(),
                         group: group.clone(),
                         stream,
                     };
-                    streams.push((id, events));
+                    streams.push((id, buf));
                 }
             }
         }
         streams.sort_by(|a, b| {
             (&a.0.function, &a.0.group, &a.0.stream).cmp(&(&b.0.function, &b.0.group, &b.0.stream))
         });
+        // Stream by stream, so only one stream's parsed lines exist at once.
         let invocations = streams
             .into_iter()
-            .flat_map(|(id, events)| assemble_stream(&id, events))
+            .flat_map(|(id, buf)| {
+                let tail = buf
+                    .tail
+                    .into_iter()
+                    .filter(|line| tail_closes(line).is_some_and(|id| started.contains(&id)));
+                let events = buf
+                    .events
+                    .into_iter()
+                    .chain(tail)
+                    .map(KeptLine::into_event)
+                    .collect();
+                assemble_stream(&id, events)
+            })
             .collect();
         (invocations, self.groups.into_iter().collect())
     }

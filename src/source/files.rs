@@ -12,10 +12,11 @@ mod event;
 mod fast;
 mod ndjson;
 mod parallel;
+mod quick;
 
 use crate::model::{InputFileSummary, Millis};
 use std::fs::{self, File};
-use std::io::{self, BufRead, BufReader};
+use std::io::{self, BufRead, BufReader, Seek};
 use std::path::{Path, PathBuf};
 
 pub use discover::discover;
@@ -159,7 +160,9 @@ pub fn read_file_keeping(
             Format::Ndjson.as_str()
         }
         StartKind::Document(Format::FilterLogEvents) => {
-            if fast::read_filter_log_events(reader, start.line_offset, &mut out).is_err() {
+            if fast::read_filter_log_events(fast_store(reader), start.line_offset, &mut out)
+                .is_err()
+            {
                 // Start over with the general reader; what the fast path
                 // already delivered is counted again, not delivered again.
                 out.suppress = out.events;
@@ -184,6 +187,39 @@ pub fn read_file_keeping(
         events: out.events,
         skipped: out.skips.into_vec(),
     })
+}
+
+/// Files at least this large are mapped rather than read (below it, the
+/// map costs more than the copy it saves).
+const MAP_AT_LEAST: u64 = 1 << 20;
+
+/// The fast path's bytes: the file mapped from where `reader` stands, or
+/// (small files, or a map refused) the reader itself.
+///
+/// A mapped file that another process truncates while it is read would
+/// fault (SIGBUS); exports are written once and read after, as ripgrep
+/// assumes for the single files it maps. `CONNECT_TIMEOUTS_NO_MMAP=1`
+/// turns mapping off for a file that is still being written.
+fn fast_store(mut reader: BufReader<File>) -> fast::Store<BufReader<File>> {
+    let size = reader.get_ref().metadata().map(|m| m.len()).unwrap_or(0);
+    if size < MAP_AT_LEAST || std::env::var_os("CONNECT_TIMEOUTS_NO_MMAP").is_some() {
+        return fast::Store::stream(reader);
+    }
+    let Ok(start) = reader.stream_position() else {
+        return fast::Store::stream(reader);
+    };
+    // SAFETY: the map is read-only and private; see above for truncation.
+    match unsafe { memmap2::Mmap::map(reader.get_ref()) } {
+        Ok(map) if start <= map.len() as u64 => {
+            let _ = map.advise(memmap2::Advice::Sequential);
+            fast::Store::Mapped {
+                map,
+                start: start as usize,
+                released: 0,
+            }
+        }
+        _ => fast::Store::stream(reader),
+    }
 }
 
 /// Open `path` only if it is a regular file: opening a FIFO for reading

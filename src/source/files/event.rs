@@ -127,11 +127,37 @@ impl<'s> Delivery<'s> {
             return;
         }
         let stream = first_text(&[ev.log_stream, ev.log_stream_name]);
+        self.deliver_escaped(
+            group.as_deref(),
+            stream.as_deref(),
+            timestamp,
+            message.get(),
+            line,
+        );
+    }
+
+    /// The quick parser's event: valid by construction (see `quick`).
+    pub fn offer_quick(&mut self, ev: &super::quick::QuickEvent<'_>, line: u64) {
+        if self.deliverable(ev.group, ev.timestamp) {
+            self.deliver_escaped(ev.group, ev.stream, ev.timestamp, ev.message, line);
+        }
+    }
+
+    /// Unescape a JSON string's text (quotes included) and hand the event
+    /// to the sink.
+    fn deliver_escaped(
+        &mut self,
+        group: Option<&str>,
+        stream: Option<&str>,
+        timestamp: Millis,
+        message: &str,
+        line: u64,
+    ) {
         let mut scratch = std::mem::take(&mut self.scratch);
         if let Some(message) = unescape_into(message, &mut scratch) {
             (self.sink)(RawEvent {
-                group: group.as_deref().or(self.hint),
-                stream: stream.as_deref().unwrap_or(""),
+                group: group.or(self.hint),
+                stream: stream.unwrap_or(""),
                 timestamp,
                 message,
                 line,
@@ -215,8 +241,7 @@ fn raw_str(raw: &RawValue) -> Option<Cow<'_, str>> {
 
 /// The content of a raw JSON string, unescaped into `scratch` when it has
 /// escapes (no allocation per message); `None` for any other value.
-fn unescape_into<'r>(raw: &'r RawValue, scratch: &'r mut String) -> Option<&'r str> {
-    let text = raw.get();
+fn unescape_into<'r>(text: &'r str, scratch: &'r mut String) -> Option<&'r str> {
     if !text.starts_with('"') {
         return None;
     }
