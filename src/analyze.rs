@@ -17,7 +17,7 @@ pub use connect::{ConnectCollector, ConnectData};
 pub use lambda::LambdaCollector;
 
 use crate::classify::{classify_with, FunctionSettings};
-use crate::link::link_blocks;
+use crate::link::link_first_blocks;
 use crate::model::{
     ExplainResult, Failure, FlowEntry, InputsSummary, Invocation, Link, Millis, ScanResult, Scope,
     TimelineBlock,
@@ -27,7 +27,7 @@ use crate::source::{Event, LogSource, SourceError};
 use crate::time::format_time;
 use crate::windows::Windows;
 use std::collections::BTreeMap;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 /// What to analyse.
@@ -223,21 +223,26 @@ fn link_focus(
         source.lambda_events(&windows, &mut |function, ev| collector.push(function, ev))?;
     }
     let (invocations, groups) = collector.finish();
-    let mut links = link_blocks(&blocks, &invocations, &|function| {
-        group_for(&invocations, function)
+    let found = groups_of_functions(&invocations);
+    let links = link_first_blocks(&blocks, focus.len(), &invocations, &|function| {
+        found
+            .get(function)
+            .map(|group| group.to_string())
+            .unwrap_or_else(|| format!("/aws/lambda/{function}"))
     });
-    links.truncate(focus.len());
     Ok((links, groups))
 }
 
-/// The log group searched for a function: where its invocations were
-/// found, else the default `/aws/lambda/<name>`.
-fn group_for(invocations: &[Invocation], function: &str) -> String {
-    invocations
-        .iter()
-        .find(|i| i.function == function)
-        .map(|i| i.log_group.clone())
-        .unwrap_or_else(|| format!("/aws/lambda/{function}"))
+/// The log group searched for each function: where its first invocation
+/// was found (the default `/aws/lambda/<name>` for the others).
+fn groups_of_functions(invocations: &[Invocation]) -> HashMap<&str, &str> {
+    let mut found = HashMap::new();
+    for inv in invocations {
+        found
+            .entry(inv.function.as_str())
+            .or_insert(inv.log_group.as_str());
+    }
+    found
 }
 
 fn within(t: Millis, opts: &Options) -> bool {

@@ -48,6 +48,18 @@ pub fn link_blocks(
     invocations: &[Invocation],
     log_group_for: &dyn Fn(&str) -> String,
 ) -> Vec<Link> {
+    link_first_blocks(blocks, blocks.len(), invocations, log_group_for)
+}
+
+/// `link_blocks`, returning the links of the first `wanted` blocks only:
+/// the others (neighbours of the blocks in focus) take part in the
+/// assignment, but nobody reads their links, and there are many of them.
+pub fn link_first_blocks(
+    blocks: &[&FlowEntry],
+    wanted: usize,
+    invocations: &[Invocation],
+    log_group_for: &dyn Fn(&str) -> String,
+) -> Vec<Link> {
     let by_function = index_by_function(invocations);
     let mentions = contact_mentions(blocks, invocations);
     let mut pairs = Vec::new();
@@ -80,6 +92,7 @@ pub fn link_blocks(
     }
     blocks
         .iter()
+        .take(wanted)
         .enumerate()
         .map(|(b, block)| {
             let primary = primaries[b];

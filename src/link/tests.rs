@@ -213,3 +213,23 @@ fn init_lines_count_for_an_exact_link() {
     assert_eq!(ids(&l[0]), vec!["r1"]);
     assert_eq!(l[0].confidence, Confidence::Exact);
 }
+
+/// The neighbours of the blocks in focus still take their invocations in
+/// the assignment; only their links are not built.
+#[test]
+fn linking_the_first_blocks_only_keeps_the_assignment() {
+    let failed = lambda_block(A, T0, "crm", 3000, GENERIC);
+    // A neighbour whose invocation fits the failed block better by time.
+    let neighbour = lambda_block(B, T0 + 100, "crm", 3000, GENERIC);
+    let invocations = [
+        timeout(invocation("crm", "near", T0 + 120, 3_000.0)),
+        timeout(invocation("crm", "far", T0 + 2_000, 3_000.0)),
+    ];
+    let refs = [&failed, &neighbour];
+    let all = link_blocks(&refs, &invocations, &|f| format!("/aws/lambda/{f}"));
+    let first = link_first_blocks(&refs, 1, &invocations, &|f| format!("/aws/lambda/{f}"));
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0], all[0]);
+    assert_eq!(all.len(), 2);
+    assert_eq!(ids(&all[0]).len() + ids(&all[1]).len(), 2, "one each");
+}
