@@ -103,6 +103,16 @@ fn every_injected_failure_is_found_and_classified() {
     );
     let inputs = &doc["inputs"];
     assert_eq!(inputs["lines_skipped"], Value::from(0), "{inputs}");
+
+    // The parts (2 MB each) are mapped; read instead, they give the same.
+    let out = common::bin()
+        .env("CONNECT_TIMEOUTS_NO_MMAP", "1")
+        .args(["scan", "--output", "json", "--input"])
+        .arg(dir.path().join("aws"))
+        .output()
+        .expect("run the binary");
+    let read: Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert!(read == doc, "reading and mapping the files disagree");
 }
 
 #[test]
