@@ -336,7 +336,7 @@ pub(super) fn row_fields(cells: &[Value]) -> Fields<'_> {
     fields
 }
 
-fn check<'v>(fields: &Fields<'v>) -> Result<(Millis, &'v str), &'static str> {
+pub(super) fn check<'v>(fields: &Fields<'v>) -> Result<(Millis, &'v str), &'static str> {
     let raw = fields.timestamp.ok_or(reason::MISSING_TIMESTAMP)?;
     let timestamp = parse_timestamp(raw).ok_or(reason::BAD_TIMESTAMP)?;
     let message = match fields.message {

@@ -582,6 +582,90 @@ mod tests {
         }
     }
 
+    /// Event objects mostly in the common shape (a timestamp and a
+    /// message, some of the usual fields, in any order), with near misses.
+    fn common_shape() -> impl proptest::strategy::Strategy<Value = Vec<(&'static str, String)>> {
+        use proptest::prelude::*;
+        let safe = prop_oneof![
+            "[a-zA-Z0-9 :{},.-]{0,12}",
+            Just("\\\"".to_string()),
+            Just("\\\\".to_string()),
+            Just("\\/".to_string()),
+            Just("\\n".to_string()),
+            Just("é".to_string()),
+        ];
+        let message = prop_oneof![
+            8 => proptest::collection::vec(safe, 0..8).prop_map(|p| format!("\"{}\"", p.concat())),
+            1 => value(),
+        ];
+        let timestamp =
+            prop_oneof![8 => "[1-9][0-9]{0,17}", 1 => Just("0".to_string()), 1 => value()];
+        let extra = (
+            proptest::sample::select(vec![
+                "logStreamName",
+                "logStream",
+                "logGroup",
+                "logGroupName",
+                "eventId",
+                "ingestionTime",
+                "x",
+            ]),
+            prop_oneof![3 => "\"[a-z/_0-9.-]{0,20}\"", 1 => "[1-9][0-9]{0,12}", 1 => value()],
+        );
+        (timestamp, message, proptest::collection::vec(extra, 0..4)).prop_flat_map(
+            |(t, m, extras)| {
+                let mut fields = vec![("timestamp", t), ("message", m)];
+                fields.extend(extras);
+                Just(fields).prop_shuffle()
+            },
+        )
+    }
+
+    proptest::proptest! {
+        /// Field by field: whatever the quick parser accepts, a `Value`
+        /// parse and the general checks accept too, with the same group,
+        /// stream, timestamp and message (the NDJSON reader relies on it).
+        /// The same, whole files of events mostly in the common shape.
+        #[test]
+        fn common_shaped_files_read_as_the_general_reader_reads_them(
+            objects in proptest::collection::vec(common_shape(), 1..4),
+        ) {
+            let objects: Vec<String> = objects
+                .iter()
+                .map(|fields| {
+                    let body: Vec<String> =
+                        fields.iter().map(|(k, v)| format!("\n  \"{k}\": {v}")).collect();
+                    format!("{{{}\n}}", body.join(","))
+                })
+                .collect();
+            let doc = format!("{{\"events\": [{}]}}", objects.join(",\n"));
+            proptest::prop_assert_eq!(fast_then_general(doc.as_bytes()), general(doc.as_bytes()));
+        }
+
+        #[test]
+        fn the_quick_parser_reads_what_a_value_parse_reads(
+            fields in common_shape(),
+        ) {
+            let body: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
+            let obj = format!("{{{}}}", body.join(", "));
+            if let Some((quick, used)) = quick::event(obj.as_bytes()) {
+                proptest::prop_assert_eq!(used, obj.len());
+                let map = match serde_json::from_str::<serde_json::Value>(&obj) {
+                    Ok(serde_json::Value::Object(map)) => map,
+                    other => return Err(proptest::test_runner::TestCaseError::fail(format!("{other:?}"))),
+                };
+                let general = super::super::event::event_fields(&map);
+                let (timestamp, message) = super::super::event::check(&general)
+                    .map_err(proptest::test_runner::TestCaseError::fail)?;
+                let unescaped: String = serde_json::from_str(quick.message).expect("a JSON string");
+                proptest::prop_assert_eq!(
+                    (quick.group, quick.stream, quick.timestamp, unescaped.as_str()),
+                    (general.group, general.stream, timestamp, message)
+                );
+            }
+        }
+    }
+
     #[test]
     fn invalid_utf8_in_an_ignored_field_falls_back() {
         let mut bytes =

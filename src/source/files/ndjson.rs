@@ -1,6 +1,7 @@
 //! NDJSON: one event object per line.
 
 use super::event::{self, reason, Delivery, EventObj};
+use super::quick::{self, QuickEvent};
 use super::{not_an_export, InputError};
 use serde_json::{Map, Value};
 use std::io::{self, BufRead};
@@ -57,6 +58,10 @@ fn read_capped<R: BufRead>(
         if recognised && fits && text.trim_ascii_start().starts_with(b"{") {
             // The fast path: fields borrowed, no `Value`. Anything it does
             // not accept is parsed the general way below.
+            if let Some(ev) = quick_line(text) {
+                out.offer_quick(&ev, line);
+                continue;
+            }
             let Ok(text) = std::str::from_utf8(text) else {
                 out.skips.add(reason::INVALID_UTF8, line);
                 continue;
@@ -83,6 +88,18 @@ fn read_capped<R: BufRead>(
             Err(why) => out.skips.add(why, line),
         }
     }
+}
+
+/// A line that is one event object in the common shape and nothing else
+/// (see `quick`); `None` leaves it to serde.
+fn quick_line(text: &[u8]) -> Option<QuickEvent<'_>> {
+    // JSON whitespace only (`trim_ascii` would also take a form feed).
+    let start = text.iter().position(|&b| !super::is_json_space(b))?;
+    let (ev, used) = quick::event(&text[start..])?;
+    text[start + used..]
+        .iter()
+        .all(|&b| super::is_json_space(b))
+        .then_some(ev)
 }
 
 fn trim_end(line: &[u8]) -> &[u8] {
