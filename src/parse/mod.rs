@@ -2,6 +2,7 @@
 
 pub mod connect;
 pub mod invocations;
+pub(crate) mod json_scan;
 mod jsonutil;
 pub mod lambda;
 mod lambda_json;

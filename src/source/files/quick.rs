@@ -5,12 +5,14 @@
 //! strings and plain integers. serde walks the message (an escaped JSON
 //! document, a stop at every `\"`) once to find its end and again to check
 //! it, and the delivery walks it a third time to unescape it. This parser
-//! finds the fields in one walk and checks what JSON requires of them, and
+//! finds the fields in one walk (with the validating scanner the Connect
+//! peek uses, `parse::json_scan`) and checks what JSON requires of them, and
 //! accepts only that common shape: any other value, escape or layout makes
 //! it answer `None`, and the caller parses the element with serde as
 //! before. So it can only be faster, never different.
 
 use crate::model::Millis;
+use crate::parse::json_scan::Scanner;
 
 /// The fields of one event object in the common shape, borrowed.
 #[derive(Debug, PartialEq, Eq)]
@@ -29,40 +31,49 @@ pub(super) struct QuickEvent<'a> {
 /// `{`); the event and the bytes it used, or `None` when the element is
 /// not in the common shape or not wholly inside `bytes`.
 pub(super) fn event(bytes: &[u8]) -> Option<(QuickEvent<'_>, usize)> {
-    let mut p = Parser { bytes, pos: 0 };
-    p.byte(b'{')?;
+    // Strings are skipped with memchr; each is checked for control
+    // characters once it is found (see `plain` and `escaped`).
+    let mut s = Scanner {
+        b: bytes,
+        i: 0,
+        no_control: true,
+    };
+    s.expect(b'{')?;
     let mut fields = Found::default();
     loop {
-        p.space();
-        let (from, to) = p.plain_string()?;
+        s.ws();
+        let (from, to) = plain(&mut s)?;
         let key = &bytes[from..to];
-        p.space();
-        p.byte(b':')?;
-        p.space();
+        s.ws();
+        s.expect(b':')?;
+        s.ws();
         match key {
-            b"logGroup" => set(&mut fields.log_group, p.plain_string()?)?,
-            b"logGroupName" => set(&mut fields.log_group_name, p.plain_string()?)?,
-            b"logStream" => set(&mut fields.log_stream, p.plain_string()?)?,
-            b"logStreamName" => set(&mut fields.log_stream_name, p.plain_string()?)?,
-            b"timestamp" => set(&mut fields.timestamp, p.integer()?)?,
-            b"message" => set(&mut fields.message, p.escaped_string()?)?,
+            b"logGroup" => set(&mut fields.log_group, plain(&mut s)?)?,
+            b"logGroupName" => set(&mut fields.log_group_name, plain(&mut s)?)?,
+            b"logStream" => set(&mut fields.log_stream, plain(&mut s)?)?,
+            b"logStreamName" => set(&mut fields.log_stream_name, plain(&mut s)?)?,
+            b"timestamp" => set(&mut fields.timestamp, integer(&mut s)?)?,
+            b"message" => set(&mut fields.message, escaped(&mut s)?)?,
             // Another field: a string or a plain integer, else not common.
             _ => {
-                if p.peek()? == b'"' {
-                    p.plain_string()?;
+                if s.peek()? == b'"' {
+                    plain(&mut s)?;
                 } else {
-                    p.integer()?;
+                    integer(&mut s)?;
                 }
             }
         }
-        p.space();
-        match p.next()? {
-            b',' => continue,
-            b'}' => break,
+        s.ws();
+        match s.peek()? {
+            b',' => s.i += 1,
+            b'}' => {
+                s.i += 1;
+                break;
+            }
             _ => return None,
         }
     }
-    let used = p.pos;
+    let used = s.i;
     // serde checks UTF-8 everywhere in the element; so does this.
     let element = std::str::from_utf8(&bytes[..used]).ok()?;
     let text = |span: Option<Span>| span.map(|(a, b)| &element[a..b]);
@@ -99,85 +110,29 @@ fn set(slot: &mut Option<Span>, span: Span) -> Option<()> {
     Some(())
 }
 
-struct Parser<'a> {
-    bytes: &'a [u8],
-    pos: usize,
+/// A string without escapes or control characters; the span of its
+/// content.
+fn plain(s: &mut Scanner<'_>) -> Option<Span> {
+    let (from, to) = s.plain_string()?;
+    (!has_control(&s.b[from..to])).then_some((from, to))
 }
 
-impl Parser<'_> {
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
-    }
+/// A string whose escapes are all single-character ones (the scanner
+/// takes no `\u`), without control characters; its span, quotes included.
+fn escaped(s: &mut Scanner<'_>) -> Option<Span> {
+    let start = s.i;
+    s.string()?;
+    (!has_control(&s.b[start..s.i])).then_some((start, s.i))
+}
 
-    fn next(&mut self) -> Option<u8> {
-        let b = self.peek()?;
-        self.pos += 1;
-        Some(b)
-    }
-
-    fn byte(&mut self, want: u8) -> Option<()> {
-        (self.next()? == want).then_some(())
-    }
-
-    fn space(&mut self) {
-        while self.peek().is_some_and(super::is_json_space) {
-            self.pos += 1;
-        }
-    }
-
-    /// A string without escapes or control characters; the span of its
-    /// content.
-    fn plain_string(&mut self) -> Option<Span> {
-        self.byte(b'"')?;
-        let rest = &self.bytes[self.pos..];
-        let end = memchr::memchr2(b'"', b'\\', rest)?;
-        if rest[end] != b'"' || has_control(&rest[..end]) {
-            return None;
-        }
-        let start = self.pos;
-        self.pos += end + 1;
-        Some((start, start + end))
-    }
-
-    /// A string whose escapes are all single-character ones; its span,
-    /// quotes included.
-    fn escaped_string(&mut self) -> Option<Span> {
-        let start = self.pos;
-        self.byte(b'"')?;
-        loop {
-            let rest = &self.bytes[self.pos..];
-            let at = memchr::memchr2(b'"', b'\\', rest)?;
-            self.pos += at + 1;
-            if rest[at] == b'"' {
-                // Checked once over the whole string: a long run is fast,
-                // the short ones between escapes are not.
-                if has_control(&self.bytes[start..self.pos]) {
-                    return None;
-                }
-                return Some((start, self.pos));
-            }
-            // `\uXXXX` (and anything invalid) goes to serde.
-            match self.next()? {
-                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
-                _ => return None,
-            }
-        }
-    }
-
-    /// A non-negative JSON integer (no sign, fraction, exponent or leading
-    /// zero); its span.
-    fn integer(&mut self) -> Option<Span> {
-        let start = self.pos;
-        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
-            self.pos += 1;
-        }
-        let digits = &self.bytes[start..self.pos];
-        let valid = !digits.is_empty() && (digits.len() == 1 || digits[0] != b'0');
-        // A number must end here: `.` or `e` would make it a float.
-        let ends =
-            matches!(self.peek(), Some(b) if super::is_json_space(b) || b == b',' || b == b'}');
-        (valid && ends).then_some((start, self.pos))
-    }
+/// A non-negative JSON integer (no sign, fraction or exponent); its span.
+fn integer(s: &mut Scanner<'_>) -> Option<Span> {
+    let start = s.i;
+    s.number()?;
+    s.b[start..s.i]
+        .iter()
+        .all(u8::is_ascii_digit)
+        .then_some((start, s.i))
 }
 
 /// Whether `bytes` holds a control character (invalid inside a JSON
