@@ -13,7 +13,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 #[derive(Default)]
 struct StreamBuf {
     events: Vec<KeptLine>,
-    tail: Vec<KeptLine>,
+    /// With the request id each closes (known when it was taken).
+    tail: Vec<(Box<str>, KeptLine)>,
 }
 
 /// A line kept for assembly: its text only. Its parsed form is three to
@@ -36,11 +37,6 @@ impl KeptLine {
             raw: self.raw.into(),
         }
     }
-}
-
-/// The request id a kept tail line closes (parsed again: tails are short).
-fn tail_closes(line: &KeptLine) -> Option<String> {
-    closing_request_id(&parse_lambda_line(&line.raw)).map(str::to_string)
 }
 
 /// function -> group -> stream: looked up by `&str`, so an event costs no
@@ -81,11 +77,6 @@ impl<'w> LambdaCollector<'w> {
             self.groups.insert(ev.group.to_string());
         }
         self.seq += 1;
-        if inside {
-            if let LambdaRecord::Start { request_id, .. } = record {
-                self.started.insert(request_id);
-            }
-        }
         let event = KeptLine {
             timestamp: ev.timestamp,
             seq: self.seq,
@@ -93,9 +84,12 @@ impl<'w> LambdaCollector<'w> {
         };
         let buf = stream_buf(&mut self.streams, function, ev.group, ev.stream);
         if inside {
+            if let LambdaRecord::Start { request_id, .. } = record {
+                self.started.insert(request_id);
+            }
             buf.events.push(event);
-        } else {
-            buf.tail.push(event);
+        } else if let Some(closes) = closing_request_id(&record) {
+            buf.tail.push((closes.into(), event));
         }
     }
 
@@ -154,7 +148,8 @@ impl<'w> LambdaCollector<'w> {
                 let tail = buf
                     .tail
                     .into_iter()
-                    .filter(|line| tail_closes(line).is_some_and(|id| started.contains(&id)));
+                    .filter(|(closes, _)| started.contains(&**closes))
+                    .map(|(_, line)| line);
                 let events = buf
                     .events
                     .into_iter()

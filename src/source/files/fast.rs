@@ -125,14 +125,14 @@ impl<R: Read> Buf<R> {
         if self.eof {
             return Ok(false);
         }
+        let compact = self.pos > 0 && self.pos >= self.end / 2;
+        if compact {
+            self.count_to(self.pos);
+        }
         let Store::Stream { reader, data } = &mut self.store else {
             return Ok(false);
         };
-        if self.pos > 0 && self.pos >= self.end / 2 {
-            if self.pos > self.counted {
-                self.newlines +=
-                    memchr::memchr_iter(b'\n', &data[self.counted..self.pos]).count() as u64;
-            }
+        if compact {
             self.line_base += self.newlines;
             self.newlines = 0;
             data.copy_within(self.pos..self.end, 0);
@@ -385,18 +385,20 @@ mod tests {
 
     type Got = Vec<(Option<String>, String, Millis, String, u64)>;
 
+    fn owned(e: RawEvent<'_>) -> (Option<String>, String, Millis, String, u64) {
+        (
+            e.group.map(str::to_string),
+            e.stream.to_string(),
+            e.timestamp,
+            e.message.to_string(),
+            e.line,
+        )
+    }
+
     /// What the general streaming reader alone makes of `bytes`.
     fn general(bytes: &[u8]) -> (String, Got) {
         let mut got = Got::new();
-        let mut sink = |e: RawEvent<'_>| {
-            got.push((
-                e.group.map(str::to_string),
-                e.stream.to_string(),
-                e.timestamp,
-                e.message.to_string(),
-                e.line,
-            ))
-        };
+        let mut sink = |e: RawEvent<'_>| got.push(owned(e));
         let mut out = Delivery::new(&mut sink, None);
         let mut reader = io::BufReader::new(bytes);
         let start = peek_start(&mut reader).expect("peek");
@@ -423,15 +425,7 @@ mod tests {
             group_hint: None,
         };
         let mut got = Got::new();
-        let result = read_file(&file, &mut |e: RawEvent<'_>| {
-            got.push((
-                e.group.map(str::to_string),
-                e.stream.to_string(),
-                e.timestamp,
-                e.message.to_string(),
-                e.line,
-            ))
-        });
+        let result = read_file(&file, &mut |e: RawEvent<'_>| got.push(owned(e)));
         let outcome = match result {
             Ok(s) => format!("ok {} {:?}", s.events, s.skipped),
             Err(e) => format!("err {e}"),
@@ -487,15 +481,7 @@ mod tests {
             released: 0,
         };
         let mut got = Got::new();
-        let mut sink = |e: RawEvent<'_>| {
-            got.push((
-                e.group.map(str::to_string),
-                e.stream.to_string(),
-                e.timestamp,
-                e.message.to_string(),
-                e.line,
-            ))
-        };
+        let mut sink = |e: RawEvent<'_>| got.push(owned(e));
         let mut out = Delivery::new(&mut sink, None);
         read_filter_log_events(store, line_offset, &mut out).ok()?;
         let outcome = format!("ok {} {:?}", out.events, out.skips.into_vec());
