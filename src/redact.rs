@@ -237,17 +237,7 @@ fn phone_at(text: &str, i: usize) -> Option<(usize, String)> {
     // a reference), dropped whole or not at all.
     let most = if plus { 15 } else { 12 };
     while digits > most {
-        let run = &b[start..start + len];
-        let space = run.iter().rposition(|&c| c == b' ')?;
-        len = run[..space]
-            .iter()
-            .rposition(u8::is_ascii_digit)
-            .map_or(0, |p| p + 1);
-        if len == 0 {
-            return None;
-        }
-        digits = run[..len].iter().filter(|c| c.is_ascii_digit()).count();
-        separators = len - digits;
+        (len, digits, separators) = cut_last(&b[start..start + len], |c| c == b' ')?;
     }
     let is_phone = if plus {
         (8..=15).contains(&digits)
@@ -296,28 +286,27 @@ fn shrink_to_boundary(
 ) -> Option<(usize, usize, usize)> {
     let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
     while b.get(start + len).copied().is_some_and(word) {
-        (len, digits, separators) = drop_last_group(&b[start..start + len], digits, separators)?;
+        (len, digits, separators) = drop_last_group(&b[start..start + len])?;
     }
     Some((len, digits, separators))
 }
 
 /// The run without its last digit group (and the separators before it);
 /// `None` when it has a single group.
-fn drop_last_group(
-    run: &[u8],
-    mut digits: usize,
-    mut separators: usize,
-) -> Option<(usize, usize, usize)> {
-    let cut = run.iter().rposition(|c| !c.is_ascii_digit())?;
-    let dropped = &run[cut..];
-    digits -= dropped.iter().filter(|c| c.is_ascii_digit()).count();
-    separators -= dropped.iter().filter(|c| !c.is_ascii_digit()).count();
+fn drop_last_group(run: &[u8]) -> Option<(usize, usize, usize)> {
+    cut_last(run, |c| !c.is_ascii_digit())
+}
+
+/// The run up to its last digit before the last byte `at` accepts: (bytes,
+/// digits, separators); `None` when no digit is left.
+fn cut_last(run: &[u8], at: impl Fn(u8) -> bool) -> Option<(usize, usize, usize)> {
+    let cut = run.iter().rposition(|&c| at(c))?;
     let len = run[..cut]
         .iter()
         .rposition(u8::is_ascii_digit)
         .map_or(0, |p| p + 1);
-    separators -= run[len..cut].len();
-    (len > 0).then_some((len, digits, separators))
+    let digits = run[..len].iter().filter(|c| c.is_ascii_digit()).count();
+    (len > 0).then_some((len, digits, len - digits))
 }
 
 /// `2026-11-28` and `28.11.2026`: dates are not phone numbers.
