@@ -16,15 +16,16 @@ mod lambda;
 pub use connect::{ConnectCollector, ConnectData};
 pub use lambda::LambdaCollector;
 
-use crate::classify::{classify_with, FunctionSettings};
+use crate::classify::classify;
 use crate::link::link_first_blocks;
+use crate::model::conventions::default_lambda_group;
 use crate::model::{
-    ExplainResult, Failure, FlowEntry, InputsSummary, Invocation, Link, Millis, ScanResult, Scope,
-    TimelineBlock,
+    ExplainResult, Failure, FlowEntry, FunctionSettings, Invocation, Link, Millis, ScanResult,
+    Scope, TimelineBlock,
 };
 use crate::source::offline::FileSource;
 use crate::source::{Event, LogSource, SourceError};
-use crate::time::format_time;
+use crate::units::format_time;
 use crate::windows::Windows;
 use std::collections::BTreeMap;
 use std::collections::{HashMap, HashSet};
@@ -37,8 +38,6 @@ pub struct Options {
     pub connect_group: Option<String>,
     pub start: Option<Millis>,
     pub end: Option<Millis>,
-    /// Skipped input lines are an error.
-    pub strict: bool,
     /// Lambda configuration per function, when known (a capture saved by
     /// `--save-logs`); a live source adds its own.
     pub function_settings: BTreeMap<String, FunctionSettings>,
@@ -57,8 +56,6 @@ pub enum AnalyzeError {
     NoConnectGroup(String),
     #[error("{0}")]
     ContactNotFound(String),
-    #[error("{0}")]
-    Strict(String),
 }
 
 /// `scan` over exported files.
@@ -88,13 +85,12 @@ pub fn scan(source: &mut dyn LogSource, opts: &Options) -> Result<ScanResult, An
     let (links, lambda_groups) = link_focus(source, &connect, &focus)?;
     let mut inputs = source.inputs();
     inputs.duplicates_dropped = connect.duplicates;
-    check_strict(opts, &inputs)?;
     let settings = settings(source, opts);
     let failures = focus
         .iter()
         .zip(links)
         .map(|(block, link)| Failure {
-            verdict: classify_with(block, &link, settings_for(&settings, block)),
+            verdict: classify(block, &link, settings_for(&settings, block)),
             block: (*block).clone(),
             link,
         })
@@ -105,6 +101,7 @@ pub fn scan(source: &mut dyn LogSource, opts: &Options) -> Result<ScanResult, An
         contacts: connect.contacts_in_period,
         failures,
         inputs,
+        live: None,
     })
 }
 
@@ -132,7 +129,6 @@ pub fn explain(
     let (links, lambda_groups) = link_focus(source, &connect, &focus)?;
     let mut inputs = source.inputs();
     inputs.duplicates_dropped = connect.duplicates;
-    check_strict(opts, &inputs)?;
     let mut links = links.into_iter();
     let settings = settings(source, opts);
     let blocks = connect
@@ -145,6 +141,7 @@ pub fn explain(
         scope: scope(&connect, opts, lambda_groups),
         blocks,
         inputs,
+        live: None,
     })
 }
 
@@ -172,7 +169,7 @@ fn timeline_block(
 ) -> TimelineBlock {
     let link = entry.lambda.as_ref().and_then(|_| links.next());
     let verdict = match &link {
-        Some(l) if entry.is_failed_lambda_block() => Some(classify_with(entry, l, settings)),
+        Some(l) if entry.is_failed_lambda_block() => Some(classify(entry, l, settings)),
         _ => None,
     };
     TimelineBlock {
@@ -228,7 +225,7 @@ fn link_focus(
         found
             .get(function)
             .map(|group| group.to_string())
-            .unwrap_or_else(|| format!("/aws/lambda/{function}"))
+            .unwrap_or_else(|| default_lambda_group(function))
     });
     Ok((links, groups))
 }
@@ -265,24 +262,4 @@ fn period_text(connect: &ConnectData, opts: &Options) -> String {
         (Some(s), Some(e)) => format!("{} to {}", format_time(s), format_time(e)),
         _ => "no entries".into(),
     }
-}
-
-fn check_strict(opts: &Options, inputs: &InputsSummary) -> Result<(), AnalyzeError> {
-    if !opts.strict || inputs.lines_skipped == 0 {
-        return Ok(());
-    }
-    let mut text = format!("--strict: {} input line(s) skipped:", inputs.lines_skipped);
-    for file in &inputs.files {
-        for skip in &file.skipped {
-            let lines: Vec<String> = skip.lines.iter().map(u64::to_string).collect();
-            text.push_str(&format!(
-                "\n  {}: {} x {} (lines {})",
-                file.file,
-                skip.count,
-                skip.reason,
-                lines.join(", ")
-            ));
-        }
-    }
-    Err(AnalyzeError::Strict(text))
 }

@@ -1,10 +1,14 @@
-//! Command-line definitions. Only this module and `main.rs` see clap; the
-//! rest of the program gets plain `analyze::Options`.
+//! Command-line definitions, and their conversion into the typed settings
+//! the rest of the program runs on (`analyze::Options`, the live source's
+//! settings). Only this module sees clap.
 
 use crate::analyze::Options;
+use crate::model::conventions::connect_group;
 use crate::model::Millis;
 use crate::report::OutputFormat;
-use crate::time::parse_rfc3339;
+use crate::source::live::query::RunnerConfig;
+use crate::source::live::{AwsSettings, LiveSettings, Target};
+use crate::units::parse_rfc3339;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -44,6 +48,35 @@ pub enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
+}
+
+/// What a subcommand asks for, beside where its logs come from and how to
+/// print the result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Job {
+    Scan { fail_on_findings: bool },
+    Explain { contact_id: String },
+}
+
+impl Command {
+    /// The job, its source and its output options.
+    pub fn into_parts(self) -> (Job, SourceArgs, OutputArgs) {
+        match self {
+            Command::Scan {
+                source,
+                output,
+                fail_on_findings,
+            } => (Job::Scan { fail_on_findings }, source, output),
+            Command::Explain {
+                contact_id,
+                source,
+                output,
+            } => {
+                let contact_id = contact_id.trim().to_string();
+                (Job::Explain { contact_id }, source, output)
+            }
+        }
+    }
 }
 
 /// Where the logs come from and which part of them to analyse.
@@ -202,17 +235,53 @@ impl SourceArgs {
         }
         let connect_group = match (&self.log_group, &self.instance) {
             (Some(group), _) => Some(group.clone()),
-            (None, Some(alias)) => Some(format!("/aws/connect/{alias}")),
+            (None, Some(alias)) => Some(connect_group(alias)),
             (None, None) => None,
         };
         Ok(Options {
             connect_group,
             start: self.start,
             end: self.end,
-            strict: self.strict,
             connect_group_exists: false,
             function_settings: Default::default(),
         })
+    }
+
+    /// No `--input`: the logs are queried live.
+    pub fn is_live(&self) -> bool {
+        self.input.is_empty()
+    }
+
+    /// How a live run reaches AWS and what it queries: the window is
+    /// `--start`/`--end`, else `--since` up to `--end` or `now`.
+    pub fn live_settings(
+        &self,
+        contact: Option<&str>,
+        verbose: u8,
+        now: Millis,
+    ) -> Result<(AwsSettings, LiveSettings), String> {
+        let (start, end) = live_window(self.aws.since, self.start, self.end, now)?;
+        let aws = AwsSettings {
+            profile: self.aws.profile.clone(),
+            region: self.aws.region.clone(),
+            endpoint_url: self.aws.endpoint_url.clone(),
+            verbose: verbose > 0,
+        };
+        let settings = LiveSettings {
+            target: Target::from_args(self.instance.as_deref(), self.log_group.as_deref()),
+            start,
+            end,
+            contact: contact.map(str::to_string),
+            show_queries: self.aws.show_queries,
+            save_logs: self.aws.save_logs.clone(),
+            force: self.aws.force,
+            trace_calls: verbose > 0,
+            runner: RunnerConfig {
+                max_concurrent: usize::from(self.aws.max_concurrent_queries),
+                ..RunnerConfig::default()
+            },
+        };
+        Ok((aws, settings))
     }
 }
 

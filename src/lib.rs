@@ -4,10 +4,13 @@
 //! The pipeline reads as the module list: `source` (exported files) ->
 //! `parse` (Connect entries, Lambda lines, invocations per stream) ->
 //! `link` (failed block -> invocation(s)) -> `classify` (the rules, evidence
-//! and fix) -> `report` (table, JSON, the explain timeline). `analyze` wires
-//! the stages together; `cli` and `main.rs` are the shell.
+//! and fix) -> `report` (table, JSON, the explain timeline). `model` holds
+//! the plain data every stage shares and the AWS conventions; `windows` the
+//! time arithmetic of linking. `analyze` wires the stages together; `cli`,
+//! `app` and `main.rs` are the shell. See docs/ARCHITECTURE.md.
 
 pub mod analyze;
+pub mod app;
 pub mod classify;
 pub mod cli;
 pub mod link;
@@ -16,7 +19,7 @@ pub mod parse;
 pub mod redact;
 pub mod report;
 pub mod source;
-pub mod time;
+pub mod units;
 pub mod windows;
 
 #[cfg(test)]

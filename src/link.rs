@@ -7,37 +7,25 @@
 //! and an invocation is never given to two blocks.
 //!
 //! Connect's `Timestamp` may mark the block's start or its completion (see
-//! the reference, §0b.1); the window `[T − L − 2 s, T + L + 2 s]` covers both
+//! the reference, §0b.1); the window (`windows::link_window`) covers both
 //! readings, and the fit score takes the better of the two.
 //!
 //! Cost: invocations are sorted per function by arrival once, each block
 //! finds its candidates by binary search, and the candidate pairs are sorted
 //! once: O((blocks + invocations + pairs) · log).
 
-use crate::classify::{connect_rejection, Rejection};
-use crate::model::{Confidence, FlowEntry, Invocation, InvocationStatus, Link, Millis};
+use crate::model::conventions::{uuid_tokens, MAX_CONNECT_RETRIES};
+use crate::model::{
+    Confidence, FlowEntry, Invocation, InvocationStatus, LambdaBlock, Link, Millis, Rejection,
+};
+use crate::windows::block_window;
 use std::collections::HashMap;
-
-/// Slack on both sides of the window: clock skew and Connect's own latency.
-pub const WINDOW_SLACK_MS: Millis = 2_000;
-
-/// Connect retries an error "up to three times" within the block's limit.
-const MAX_RETRIES: usize = 3;
 
 /// Added to the time distance of an invocation whose shape does not match
 /// the block's outcome (a quick success for a failed block, or a failure for
 /// a successful one). Larger than any window, so shape is preferred over
 /// time, and time decides among invocations of the same shape.
 const SHAPE_PENALTY_MS: Millis = 1_000_000;
-
-/// The window searched for a block at `timestamp` with `limit_ms`.
-pub fn window(timestamp: Millis, limit_ms: u32) -> (Millis, Millis) {
-    let limit = Millis::from(limit_ms);
-    (
-        timestamp - limit - WINDOW_SLACK_MS,
-        timestamp + limit + WINDOW_SLACK_MS,
-    )
-}
 
 /// Link every Lambda block (failed or not; successful blocks take part so
 /// that they keep their own invocations) to its invocations. Returns one
@@ -65,10 +53,13 @@ pub fn link_first_blocks(
     let mut pairs = Vec::new();
     let mut candidates = vec![0usize; blocks.len()];
     for (b, block) in blocks.iter().enumerate() {
-        let Some(sorted) = participating(block).and_then(|f| by_function.get(f)) else {
+        let Some(lambda) = participating(block) else {
             continue;
         };
-        for &i in in_window(block, sorted, invocations) {
+        let Some(sorted) = by_function.get(lambda.function_name.as_str()) else {
+            continue;
+        };
+        for &i in in_window(block_window(block, lambda), sorted, invocations) {
             let mentioned = &mentions[i];
             let exact = mentioned
                 .iter()
@@ -81,7 +72,7 @@ pub fn link_first_blocks(
                 block: b,
                 invocation: i,
                 exact,
-                score: fit_score(block, &invocations[i]),
+                score: fit_score(block, lambda, &invocations[i]),
             });
         }
     }
@@ -129,14 +120,13 @@ struct Pair {
     score: Millis,
 }
 
-/// The function a block links against, unless Connect never reached it.
-fn participating(block: &FlowEntry) -> Option<&str> {
+/// The Lambda block a block links as, unless Connect never reached it.
+fn participating(block: &FlowEntry) -> Option<&LambdaBlock> {
     let lambda = block.lambda.as_ref()?;
-    let rejected = block.results.as_deref().and_then(connect_rejection);
-    match rejected {
+    match block.rejection {
         // Connect was refused before the function ran: nothing to link.
         Some(Rejection::AccessDenied) => None,
-        _ => Some(lambda.function_name.as_str()),
+        _ => Some(lambda),
     }
 }
 
@@ -152,14 +142,12 @@ fn index_by_function(invocations: &[Invocation]) -> HashMap<&str, Vec<usize>> {
     map
 }
 
-/// The slice of `sorted` whose arrival lies in the block's window.
+/// The slice of `sorted` whose arrival lies in `(lo, hi)`.
 fn in_window<'s>(
-    block: &FlowEntry,
+    (lo, hi): (Millis, Millis),
     sorted: &'s [usize],
     invocations: &[Invocation],
 ) -> &'s [usize] {
-    let limit = block.lambda.as_ref().map_or(0, |l| l.limit_ms());
-    let (lo, hi) = window(block.timestamp, limit);
     let first = sorted.partition_point(|&i| invocations[i].arrival < lo);
     let last = sorted.partition_point(|&i| invocations[i].arrival <= hi);
     sorted.get(first..last).unwrap_or(&[])
@@ -193,41 +181,12 @@ fn contact_mentions(blocks: &[&FlowEntry], invocations: &[Invocation]) -> Vec<Ve
         .collect()
 }
 
-/// UUID-shaped tokens (8-4-4-4-12 hex digits) in `text`.
-pub fn uuid_tokens(text: &str) -> impl Iterator<Item = &str> {
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        while at + 36 <= bytes.len() {
-            let start = at;
-            at += 1;
-            let before_ok = start == 0 || !bytes[start - 1].is_ascii_hexdigit();
-            let after_ok = bytes.get(start + 36).is_none_or(|b| !b.is_ascii_hexdigit());
-            if before_ok && after_ok && is_uuid(&bytes[start..start + 36]) {
-                at = start + 36;
-                return text.get(start..start + 36);
-            }
-        }
-        None
-    })
-}
-
-fn is_uuid(b: &[u8]) -> bool {
-    b.iter().enumerate().all(|(i, &c)| match i {
-        8 | 13 | 18 | 23 => c == b'-',
-        _ => c.is_ascii_hexdigit(),
-    })
-}
-
 /// How well an invocation fits a block, in milliseconds (lower is better).
 /// Two readings of Connect's Timestamp: the block's start (the request
 /// arrives at about T) or its completion (T is about arrival + the time
 /// Connect waited, capped at the limit). The better reading counts.
-fn fit_score(block: &FlowEntry, inv: &Invocation) -> Millis {
-    let limit = block
-        .lambda
-        .as_ref()
-        .map_or(0, |l| Millis::from(l.limit_ms()));
+fn fit_score(block: &FlowEntry, lambda: &LambdaBlock, inv: &Invocation) -> Millis {
+    let limit = Millis::from(lambda.limit_ms());
     let waited = inv
         .end
         .map_or(limit, |end| (end - inv.arrival).clamp(0, limit));
@@ -292,7 +251,7 @@ fn retries(
     let from = sorted.partition_point(|&i| invocations[i].arrival <= invocations[first].arrival);
     for &i in sorted.get(from..).unwrap_or(&[]) {
         let inv = &invocations[i];
-        if inv.arrival > deadline || out.len() == MAX_RETRIES {
+        if inv.arrival > deadline || out.len() == MAX_CONNECT_RETRIES {
             break;
         }
         let prev = &invocations[previous];
@@ -315,11 +274,10 @@ fn build_link(
     invocations: &[Invocation],
     log_group_for: &dyn Fn(&str) -> String,
 ) -> Link {
-    let (function, limit) = block
-        .lambda
-        .as_ref()
-        .map_or(("", 0), |l| (l.function_name.as_str(), l.limit_ms()));
-    let (window_start, window_end) = window(block.timestamp, limit);
+    let (function, (window_start, window_end)) = match &block.lambda {
+        Some(lambda) => (lambda.function_name.as_str(), block_window(block, lambda)),
+        None => ("", (block.timestamp, block.timestamp)),
+    };
     let confidence = match primary {
         None => Confidence::None,
         Some(p) if p.exact => Confidence::Exact,

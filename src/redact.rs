@@ -49,15 +49,16 @@ pub const MASK: &str = "***";
 
 /// Mask personal data in every text of a scan result.
 pub fn redact_scan(result: &mut ScanResult) {
-    result.map_texts(&mut redact_field);
+    result.map_texts(&mut redact_filter);
 }
 
 /// Mask personal data in every text of an explain result.
 pub fn redact_explain(result: &mut ExplainResult) {
-    result.map_texts(&mut redact_field);
+    result.map_texts(&mut redact_filter);
 }
 
-fn redact_field(field: TextField<'_>, text: &str) -> Option<String> {
+/// The filter form, for `map_texts`: each field masked by its kind.
+pub fn redact_filter(field: TextField<'_>, text: &str) -> Option<String> {
     match field {
         TextField::Name => None,
         TextField::Log => Some(redact_text(text)),
@@ -144,7 +145,7 @@ pub fn redact_text(text: &str) -> String {
 
 /// Spans never masked: UUIDs, ARNs, ISO timestamps.
 fn protected_spans(text: &str) -> Vec<(usize, usize)> {
-    let mut spans: Vec<(usize, usize)> = crate::link::uuid_tokens(text)
+    let mut spans: Vec<(usize, usize)> = crate::model::conventions::uuid_tokens(text)
         .map(|t| {
             let start = t.as_ptr() as usize - text.as_ptr() as usize;
             (start, start + t.len())

@@ -22,6 +22,7 @@ pub fn lambda_block(
         identifier: Some(format!("{function}-block")),
         timestamp: at,
         results: results.map(str::to_string),
+        rejection: results.and_then(crate::parse::connect::connect_rejection),
         has_external_results: results.is_none(),
         lambda: Some(LambdaBlock {
             function_arn: format!("arn:aws:lambda:us-east-1:111122223333:function:{function}:live"),
@@ -61,10 +62,10 @@ pub fn invocation(function: &str, request_id: &str, start: Millis, duration: f64
         timed_out_after_s: None,
         init_lines: Vec::new(),
         custom_lines: Vec::new(),
-        platform_lines: vec![LogLine {
-            timestamp: end,
-            text: format!("REPORT RequestId: {request_id}\tDuration: {duration:.2} ms\tBilled Duration: {:.0} ms\tMemory Size: 512 MB\tMax Memory Used: 90 MB\t", duration.ceil()),
-        }],
+        platform_lines: vec![LogLine::plain(
+            end,
+            format!("REPORT RequestId: {request_id}\tDuration: {duration:.2} ms\tBilled Duration: {:.0} ms\tMemory Size: 512 MB\tMax Memory Used: 90 MB\t", duration.ceil()),
+        )],
     }
 }
 
@@ -79,10 +80,8 @@ pub fn cold(mut inv: Invocation, init_at: Millis, init_ms: f64) -> Invocation {
 /// Add custom lines at these offsets (ms) from START.
 pub fn say(mut inv: Invocation, lines: &[(Millis, &str)]) -> Invocation {
     for (offset, text) in lines {
-        inv.custom_lines.push(LogLine {
-            timestamp: inv.start + offset,
-            text: (*text).into(),
-        });
+        inv.custom_lines
+            .push(LogLine::plain(inv.start + offset, *text));
     }
     inv
 }

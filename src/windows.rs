@@ -1,10 +1,27 @@
-//! The time ranges of each function's log group worth reading: merged
-//! windows around the blocks in focus, so pass 2 keeps memory proportional
-//! to the failures.
+//! The time arithmetic of linking: the window a block's invocation must
+//! arrive in, and the time ranges of each function's log group worth
+//! reading (merged windows around the blocks in focus), so pass 2 keeps
+//! memory proportional to the failures.
 
-use crate::link::window;
-use crate::model::{FlowEntry, Millis};
-use std::collections::HashMap;
+use crate::model::conventions::{CLOCK_SLACK_MS, INIT_LIMIT_MS};
+use crate::model::{FlowEntry, LambdaBlock, Millis};
+use std::collections::{BTreeSet, HashMap};
+
+/// The window a block's invocation must arrive in: `[T − L − 2 s, T + L + 2 s]`.
+/// Connect's `Timestamp` may mark the block's start or its completion (the
+/// reference, §0b.1); this covers both readings.
+pub fn link_window(timestamp: Millis, limit_ms: u32) -> (Millis, Millis) {
+    let limit = Millis::from(limit_ms);
+    (
+        timestamp - limit - CLOCK_SLACK_MS,
+        timestamp + limit + CLOCK_SLACK_MS,
+    )
+}
+
+/// `link_window` of a Lambda block.
+pub fn block_window(block: &FlowEntry, lambda: &LambdaBlock) -> (Millis, Millis) {
+    link_window(block.timestamp, lambda.limit_ms())
+}
 
 /// Extra time before a block's link window: INIT lines and clock skew.
 const BEFORE_MS: Millis = 1_000;
@@ -18,18 +35,15 @@ const AFTER_MS: Millis = 1_000;
 /// blocks (60 s) and common function timeouts.
 pub const TAIL_MS: Millis = 60_000;
 
-/// The longest on-demand init Lambda allows before it gives up (10 s):
-/// START can come that late after the request arrived.
-const INIT_LIMIT_MS: Millis = 10_000;
-
 /// The tail a function needs when its configured timeout is known (live
 /// scans ask the Lambda API): an invocation that started inside a window
 /// ends at most an init plus its timeout later, so a 3 s function needs
 /// 15 s, not 60. Every second of tail is a second of the group scanned,
 /// and billed, per window. Unknown timeout: `TAIL_MS`.
 pub fn tail_for(timeout_s: Option<i32>) -> Millis {
+    let init = INIT_LIMIT_MS as Millis;
     match timeout_s {
-        Some(s) if s > 0 => (Millis::from(s) * 1000 + INIT_LIMIT_MS + 2_000).min(TAIL_MS),
+        Some(s) if s > 0 => (Millis::from(s) * 1000 + init + CLOCK_SLACK_MS).min(TAIL_MS),
         _ => TAIL_MS,
     }
 }
@@ -38,30 +52,49 @@ pub fn tail_for(timeout_s: Option<i32>) -> Millis {
 #[derive(Debug, Default)]
 pub struct Windows {
     by_function: HashMap<String, Vec<(Millis, Millis)>>,
+    /// The qualifiers (alias, version, or none) the blocks invoked each
+    /// function with: the configuration a live source asks for.
+    qualifiers: HashMap<String, BTreeSet<Option<String>>>,
 }
 
 impl Windows {
     /// The windows around `blocks` (Lambda blocks; others are ignored).
     pub fn around(blocks: &[&FlowEntry]) -> Self {
-        let mut by_function: HashMap<String, Vec<(Millis, Millis)>> = HashMap::new();
+        let mut windows = Windows::default();
         for block in blocks {
             let Some(lambda) = &block.lambda else {
                 continue;
             };
-            let (lo, hi) = window(block.timestamp, lambda.limit_ms());
+            let (lo, hi) = block_window(block, lambda);
             let range = (
                 lo - BEFORE_MS,
                 hi + Millis::from(lambda.limit_ms()) + AFTER_MS,
             );
-            by_function
-                .entry(lambda.function_name.clone())
-                .or_default()
-                .push(range);
+            let function = &lambda.function_name;
+            if !windows.by_function.contains_key(function) {
+                windows.by_function.insert(function.clone(), Vec::new());
+                windows.qualifiers.insert(function.clone(), BTreeSet::new());
+            }
+            if let Some(ranges) = windows.by_function.get_mut(function) {
+                ranges.push(range);
+            }
+            if let Some(used) = windows.qualifiers.get_mut(function) {
+                used.insert(lambda.qualifier.clone());
+            }
         }
-        for ranges in by_function.values_mut() {
+        for ranges in windows.by_function.values_mut() {
             *ranges = merge(std::mem::take(ranges));
         }
-        Windows { by_function }
+        windows
+    }
+
+    /// The qualifier the blocks invoked `function` with, when they all used
+    /// the same one (`None` as well when they used none).
+    pub fn qualifier(&self, function: &str) -> Option<&str> {
+        match self.qualifiers.get(function) {
+            Some(used) if used.len() == 1 => used.iter().next().and_then(|q| q.as_deref()),
+            _ => None,
+        }
     }
 
     /// The functions whose logs are needed, sorted.
@@ -114,7 +147,7 @@ impl Windows {
         let Some(ranges) = self.by_function.get(&lambda.function_name) else {
             return false;
         };
-        let (lo, hi) = window(block.timestamp, lambda.limit_ms());
+        let (lo, hi) = block_window(block, lambda);
         let i = ranges.partition_point(|&(_, end)| end < lo);
         ranges.get(i).is_some_and(|&(start, _)| start <= hi)
     }

@@ -3,15 +3,14 @@
 //! the whole group.
 
 use super::{within, AnalyzeError, Options};
-use crate::model::{FlowEntry, LambdaBlock, Millis, Origin};
+use crate::model::conventions::{is_connect_group as connect_named, CONNECT_GROUP_PREFIX};
+use crate::model::{FlowEntry, LambdaBlock, Millis, Origin, Rejection};
 use crate::parse::connect::{parse_flow_entry, peek_flow_entry};
 use crate::source::{Accepted, Event, Prepared};
 use crate::windows::Windows;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 use std::rc::Rc;
-
-pub const CONNECT_PREFIX: &str = "/aws/connect/";
 
 /// What pass 1 keeps of the chosen Connect group.
 #[derive(Debug, Default)]
@@ -38,7 +37,7 @@ pub struct ConnectData {
 pub fn is_connect_group(opts: &Options, group: &str) -> bool {
     match &opts.connect_group {
         Some(chosen) => group == chosen,
-        None => group.starts_with(CONNECT_PREFIX),
+        None => connect_named(group),
     }
 }
 
@@ -54,6 +53,7 @@ struct SlimBlock {
     function: u32,
     time_limit_ms: Option<u32>,
     results: Option<Box<str>>,
+    rejection: Option<Rejection>,
     has_external_results: bool,
     file: u32,
     line: u64,
@@ -193,7 +193,7 @@ impl<'a> ConnectCollector<'a> {
             }
             None => self.groups.into_values().next().ok_or_else(|| {
                 AnalyzeError::NoConnectGroup(format!(
-                    "no Amazon Connect flow-log group ({CONNECT_PREFIX}<alias>) in {searched}{found}; \
+                    "no Amazon Connect flow-log group ({CONNECT_GROUP_PREFIX}<alias>) in {searched}{found}; \
                      export /aws/connect/<alias> into DIR/aws/connect/<alias>/, or name the group with --log-group"
                 ))
             })?,
@@ -255,6 +255,7 @@ impl SlimBlock {
             identifier: self.identifier.map(|i| strings.text(i).to_string()),
             timestamp: self.timestamp,
             results: self.results.as_deref().map(str::to_string),
+            rejection: self.rejection,
             has_external_results: self.has_external_results,
             lambda: Some(LambdaBlock {
                 function_arn: String::new(),
@@ -341,6 +342,7 @@ fn keep_entry(state: &mut GroupState, entry: FlowEntry, opts: &Options, contact:
         function: strings.id(&lambda.function_name),
         time_limit_ms: lambda.time_limit_ms,
         results: entry.results.as_deref().map(Box::from),
+        rejection: entry.rejection,
         has_external_results: entry.has_external_results,
         file: strings.id(&entry.origin.file),
         line: entry.origin.line,

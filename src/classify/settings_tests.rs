@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::link::link_blocks;
+use crate::model::{Class, FunctionSettings, Invocation, InvocationStatus, Verdict};
 use crate::testkit::*;
 
 const CONTACT: &str = "c627399f-13ca-47fa-b6d9-5396c24e5a9e";
@@ -9,7 +10,7 @@ const CONTACT: &str = "c627399f-13ca-47fa-b6d9-5396c24e5a9e";
 fn diagnose(limit: u32, inv: Invocation, settings: Option<&FunctionSettings>) -> Verdict {
     let block = lambda_block(CONTACT, T0, "crm-lookup", limit, GENERIC);
     let links = link_blocks(&[&block], &[inv], &|f| format!("/aws/lambda/{f}"));
-    classify_with(&block, &links[0], settings)
+    classify(&block, &links[0], settings)
 }
 
 fn settings(timeout_s: f64, vpc: bool, pc: bool) -> FunctionSettings {
@@ -59,7 +60,18 @@ fn an_error_in_time_stays_a_function_error_whatever_the_timeout() {
 #[test]
 fn a_timeout_that_fits_the_limit_changes_nothing() {
     let v = diagnose(3000, no_report(), Some(&settings(3.0, false, false)));
-    assert_eq!(v, diagnose(3000, no_report(), None));
+    let without = diagnose(3000, no_report(), None);
+    assert_eq!(
+        (v.class, &v.key_fact, &v.evidence, &v.fix),
+        (
+            without.class,
+            &without.key_fact,
+            &without.evidence,
+            &without.fix
+        )
+    );
+    assert_eq!(v.measurements.configured_timeout_s, Some(3.0));
+    assert_eq!(without.measurements.configured_timeout_s, None);
 }
 
 fn cold_start_fix(settings: Option<&FunctionSettings>) -> String {

@@ -1,6 +1,8 @@
 use super::*;
 use crate::link::link_blocks;
-use crate::model::{InitReportLine, InvocationStatus};
+use crate::model::{
+    Class, InitKind, InitReportLine, Invocation, InvocationStatus, LogLine, Millis, Verdict,
+};
 use crate::testkit::*;
 
 const CONTACT: &str = "c627399f-13ca-47fa-b6d9-5396c24e5a9e";
@@ -9,7 +11,7 @@ const CONTACT: &str = "c627399f-13ca-47fa-b6d9-5396c24e5a9e";
 fn diagnose(limit: u32, results: Option<&str>, invocations: Vec<Invocation>) -> Verdict {
     let block = lambda_block(CONTACT, T0, "crm-lookup", limit, results);
     let links = link_blocks(&[&block], &invocations, &|f| format!("/aws/lambda/{f}"));
-    classify(&block, &links[0])
+    classify(&block, &links[0], None)
 }
 
 fn texts(v: &Verdict) -> String {
@@ -132,6 +134,7 @@ fn three_second_function_under_an_eight_second_block() {
     inv.platform_lines.push(LogLine {
         timestamp: T0 + 3_040,
         text: "2026-11-28T10:00:03.040Z b70435cc-261c-4438-b9b6-efe4c8f04b21 Task timed out after 3.00 seconds".into(),
+        message: Some("Task timed out after 3.00 seconds".into()),
     });
     let inv = say(
         ended(inv, InvocationStatus::Timeout),

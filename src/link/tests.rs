@@ -23,7 +23,10 @@ fn timeout(inv: Invocation) -> Invocation {
 
 #[test]
 fn window_covers_start_and_completion_stamping() {
-    assert_eq!(window(T0, 3000), (T0 - 5_000, T0 + 5_000));
+    assert_eq!(
+        crate::windows::link_window(T0, 3000),
+        (T0 - 5_000, T0 + 5_000)
+    );
     // Stamped at start: the request arrives just after T.
     let after = timeout(invocation("crm", "after", T0 + 40, 8_000.0));
     // Stamped at completion: the request arrived L before T.
@@ -204,10 +207,8 @@ fn uuid_tokens_are_found_only_whole() {
 #[test]
 fn init_lines_count_for_an_exact_link() {
     let mut inv = timeout(invocation("crm", "r1", T0 + 900, 8_000.0));
-    inv.init_lines.push(LogLine {
-        timestamp: T0 + 100,
-        text: format!("warming up for {A}"),
-    });
+    inv.init_lines
+        .push(LogLine::plain(T0 + 100, format!("warming up for {A}")));
     let other = timeout(invocation("crm", "r2", T0 + 30, 8_000.0));
     let l = link(&[lambda_block(A, T0, "crm", 3000, GENERIC)], &[other, inv]);
     assert_eq!(ids(&l[0]), vec!["r1"]);

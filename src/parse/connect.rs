@@ -5,6 +5,7 @@
 //! as borrowed raw values and interpreted leniently (a number where a string
 //! was expected is stringified) so one odd field does not lose the entry.
 
+use crate::model::conventions::is_lambda_module_type;
 use crate::model::{FlowEntry, LambdaBlock, Millis, Origin};
 use crate::parse::jsonutil::{compact_json, opt_text, raw_text};
 use chrono::{DateTime, NaiveDateTime};
@@ -60,10 +61,6 @@ struct LambdaParams<'a> {
     invocation_type: Option<&'a RawValue>,
 }
 
-/// Module types that are an "Invoke AWS Lambda function" block: the log name,
-/// and the flow-language name in case a log ever uses it.
-const LAMBDA_MODULE_TYPES: [&str; 2] = ["InvokeExternalResource", "InvokeLambdaFunction"];
-
 /// A `TimeLimit` at or below this is in seconds (legacy exports store `"8"`);
 /// no real block waits 8 ms or less.
 const MAX_SECONDS_TIME_LIMIT: f64 = 8.0;
@@ -92,19 +89,21 @@ pub fn parse_flow_entry(
         Some(ts) => parse_timestamp(ts)?,
         None => event_timestamp,
     };
-    let lambda = if LAMBDA_MODULE_TYPES.contains(&module_type.as_str()) {
+    let lambda = if is_lambda_module_type(&module_type) {
         raw.parameters.and_then(lambda_block)
     } else {
         None
     };
+    let results = opt_text(raw.results);
     Ok(FlowEntry {
+        rejection: results.as_deref().and_then(connect_rejection),
         contact_id,
         contact_flow_id: opt_text(raw.contact_flow_id),
         contact_flow_name: opt_text(raw.contact_flow_name),
         module_type,
         identifier: opt_text(raw.identifier),
         timestamp,
-        results: opt_text(raw.results),
+        results,
         has_external_results: raw.external_results.is_some(),
         lambda,
         parameters: raw.parameters.map(|p| compact_json(p.get())),
@@ -124,7 +123,7 @@ impl FlowPeek<'_> {
     /// Whether the entry is an "Invoke AWS Lambda function" block (only
     /// such an entry can carry a `LambdaBlock`).
     pub fn is_lambda_type(&self) -> bool {
-        LAMBDA_MODULE_TYPES.contains(&self.module_type.as_ref())
+        is_lambda_module_type(&self.module_type)
     }
 }
 
@@ -309,7 +308,10 @@ fn plain_iso_millis(text: &str) -> Option<Millis> {
     Some(((days * 24 + h) * 60 + mi) * 60_000 + sec * 1000 + ms)
 }
 
+mod results;
 mod scan;
+
+pub use results::connect_rejection;
 
 #[cfg(test)]
 mod tests;

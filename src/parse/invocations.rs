@@ -100,10 +100,7 @@ impl<'a> Assembler<'a> {
             ..
         } = event;
         raw.truncate(raw.trim_end().len());
-        let line = LogLine {
-            timestamp: ts,
-            text: raw,
-        };
+        let mut line = LogLine::plain(ts, raw);
         match record {
             LambdaRecord::App {
                 request_id,
@@ -111,6 +108,11 @@ impl<'a> Assembler<'a> {
                 message,
             } => {
                 let failed = runtime_reported_error(level.as_deref(), &message, &line.text);
+                // The message is kept when the runtime's prefix (or a JSON
+                // log's envelope) surrounds it: read once, here.
+                if level.is_some() && message != line.text {
+                    line.message = Some(message);
+                }
                 if let (Some(i), Some(error_type)) = (self.app(request_id, line), failed) {
                     mark_error(&mut self.invocations[i], Some(error_type));
                 }
@@ -142,7 +144,14 @@ impl<'a> Assembler<'a> {
             LambdaRecord::TimedOut {
                 request_id,
                 after_seconds,
-            } => self.timed_out(request_id, after_seconds, ts, line),
+            } => {
+                // `<timestamp> <request id> Task timed out after ...`: the
+                // message without the prefix.
+                if let Some(at) = line.text.find("Task timed out").filter(|&at| at > 0) {
+                    line.message = Some(line.text[at..].to_string());
+                }
+                self.timed_out(request_id, after_seconds, ts, line)
+            }
             LambdaRecord::RuntimeError {
                 request_id,
                 message,

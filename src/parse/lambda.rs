@@ -27,18 +27,9 @@ pub fn parse_lambda_line(message: &str) -> LambdaRecord {
         if let Some(record) = lambda_json::parse_json(line) {
             return record;
         }
-        return app_line(line);
+        return LambdaRecord::app(line);
     }
     lambda_text::parse_text(line)
-}
-
-/// A line that is nothing but the function's own output.
-pub(crate) fn app_line(line: &str) -> LambdaRecord {
-    LambdaRecord::App {
-        request_id: None,
-        level: None,
-        message: line.to_string(),
-    }
 }
 
 /// Node's markers for an invocation its handler failed (the runtime writes
@@ -146,40 +137,5 @@ mod runtime_error_tests {
         ] {
             assert_eq!(check(line), None, "{line}");
         }
-    }
-}
-
-/// The human part of a custom output line, for display: the message
-/// without the runtime's `timestamp, request id, level` prefix (Node and
-/// Python text formats) or, for a JSON log, its `message` field. Anything
-/// else is returned as it is.
-pub fn message_text(raw: &str) -> std::borrow::Cow<'_, str> {
-    let line = raw.trim_end();
-    if let LambdaRecord::App {
-        level: Some(_),
-        message,
-        ..
-    } = parse_lambda_line(line)
-    {
-        if message != line {
-            return std::borrow::Cow::Owned(message);
-        }
-    }
-    std::borrow::Cow::Borrowed(line)
-}
-
-#[cfg(test)]
-mod message_text_tests {
-    use super::message_text;
-
-    #[test]
-    fn strips_runtime_prefixes_only() {
-        let node = "2026-11-28T10:04:40.890Z\t3a09eeb4-68f1-4d2e-9a55-0d1b2c3d4e5f\tINFO\tcalling CRM https://crm.internal/api\n";
-        assert_eq!(message_text(node), "calling CRM https://crm.internal/api");
-        let python = "[INFO]\t2026-11-28T10:04:40.890Z\t3a09eeb4-68f1-4d2e-9a55-0d1b2c3d4e5f\tquerying balance";
-        assert_eq!(message_text(python), "querying balance");
-        let json = r#"{"timestamp":"2026-11-28T10:04:40.890Z","level":"INFO","requestId":"3a09eeb4","message":"routing to es-ES"}"#;
-        assert_eq!(message_text(json), "routing to es-ES");
-        assert_eq!(message_text("plain print()\n"), "plain print()");
     }
 }

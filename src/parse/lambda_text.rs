@@ -8,7 +8,6 @@
 //! never by splitting on `\t`.
 
 use crate::model::{InitKind, LambdaRecord, Report};
-use crate::parse::lambda::app_line;
 
 /// Parse one trimmed text-format line.
 pub(crate) fn parse_text(line: &str) -> LambdaRecord {
@@ -48,12 +47,12 @@ fn other_line(line: &str) -> LambdaRecord {
         };
     }
     if line.starts_with('[') {
-        return python_app(line).unwrap_or_else(|| app_line(line));
+        return python_app(line).unwrap_or_else(|| LambdaRecord::app(line));
     }
     if looks_like_iso_timestamp(line) {
-        return timestamped(line).unwrap_or_else(|| app_line(line));
+        return timestamped(line).unwrap_or_else(|| LambdaRecord::app(line));
     }
-    app_line(line)
+    LambdaRecord::app(line)
 }
 
 fn platform_line(line: &str) -> LambdaRecord {

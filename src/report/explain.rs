@@ -3,9 +3,9 @@
 //! the block's limit, and the verdict.
 
 use super::bar::{bar_legend, draw_bar, BarInput, BAR_WIDTH};
-use super::facts::{last_output_ms, wrap};
+use super::inputs::inputs_line;
 use super::json::{first_timestamp, status_parts};
-use super::table::inputs_line;
+use super::text::wrap;
 use super::{format_opt_ms, format_period, format_time, plural};
 use crate::model::{
     ExplainResult, FlowEntry, Invocation, LambdaBlock, Link, Millis, TimelineBlock, Verdict,
@@ -208,7 +208,10 @@ fn write_invocation(
         limit_ms: left_ms,
         init_ms: inv.cold_ms(),
         duration_ms: inv.duration_ms,
-        last_output_ms: last_output_ms(inv),
+        last_output_ms: inv
+            .custom_lines
+            .last()
+            .map(|l| (l.timestamp - inv.start) as f64),
     };
     let of_limit = if left_ms < limit_ms {
         format!(" left of {}", super::format_ms(limit_ms))

@@ -34,6 +34,7 @@ fn lambda_entry(
         identifier: Some(id.to_string()),
         timestamp: at,
         results: Some(ERROR_TEXT.into()),
+        rejection: None,
         has_external_results: false,
         lambda: Some(LambdaBlock {
             function_arn: arn(function),
@@ -74,9 +75,28 @@ fn make_cold(mut inv: Invocation, init_ms: f64) -> Invocation {
 }
 
 fn line(at: Millis, text: &str) -> LogLine {
-    LogLine {
-        timestamp: at,
-        text: text.to_string(),
+    LogLine::plain(at, text)
+}
+
+/// What a verdict measured: the limit, and for a linked block the
+/// answering invocation's init and handler time (the report renders these).
+fn measured(limit_ms: u32, assumed: bool, run: Option<(&Invocation, f64)>) -> Measurements {
+    Measurements {
+        limit_ms,
+        limit_assumed: assumed,
+        overhead_ms: 100.0,
+        configured_timeout_s: None,
+        run: run.map(|(inv, silence_ms)| RunMeasurements {
+            init_ms: inv.cold_ms(),
+            handler_ms: inv.duration_ms,
+            waited_ms: inv.duration_ms.map(|d| d + inv.cold_ms()),
+            watched_until: inv.arrival + Millis::from(limit_ms),
+            handler_span_ms: f64::from(limit_ms),
+            silence_ms,
+            silence_from: inv.start,
+            last_line: inv.custom_lines.last().cloned(),
+            timeout_hit_s: None,
+        }),
     }
 }
 
@@ -135,9 +155,10 @@ pub fn cold_start_failure() -> Failure {
     ];
     Failure {
         block: lambda_entry(COLD_CONTACT, "CRM lookup", at, "crm-lookup", Some(3000)),
-        link: link(Confidence::Exact, vec![inv], at, 3000, "/aws/lambda/crm-lookup"),
         verdict: Verdict {
             class: Class::ColdStart,
+            key_fact: "init 2214 ms + handler 1381 ms > 3000 ms limit".into(),
+            measurements: measured(3000, false, Some((&inv, 0.0))),
             evidence: vec![
                 evidence(Some(at), "INIT_START 2215 ms before START: the request waited for init"),
                 evidence(Some(start + 1_381), "REPORT Init Duration: 2214.37 ms, Duration: 1380.52 ms: 3595 ms in all, limit 3000 ms"),
@@ -146,6 +167,7 @@ pub fn cold_start_failure() -> Failure {
             contributing: vec![Class::Slow],
             fix: "Keep an environment warm for this function (provisioned concurrency on the alias Connect calls), or move heavy imports out of module init.".into(),
         },
+        link: link(Confidence::Exact, vec![inv], at, 3000, "/aws/lambda/crm-lookup"),
     }
 }
 
@@ -170,6 +192,14 @@ fn second_cold_start_failure() -> Failure {
             "crm-lookup",
             Some(3000),
         ),
+        verdict: Verdict {
+            class: Class::ColdStart,
+            key_fact: "init 2890 ms + handler 1702 ms > 3000 ms limit".into(),
+            measurements: measured(3000, false, Some((&inv, 0.0))),
+            evidence: vec![evidence(Some(start), "INIT_START 2890 ms before START")],
+            contributing: vec![],
+            fix: "Keep an environment warm for this function.".into(),
+        },
         link: link(
             Confidence::Window,
             vec![inv],
@@ -177,12 +207,6 @@ fn second_cold_start_failure() -> Failure {
             3000,
             "/aws/lambda/crm-lookup",
         ),
-        verdict: Verdict {
-            class: Class::ColdStart,
-            evidence: vec![evidence(Some(start), "INIT_START 2890 ms before START")],
-            contributing: vec![],
-            fix: "Keep an environment warm for this function.".into(),
-        },
     }
 }
 
@@ -217,9 +241,10 @@ pub fn stall_failure() -> Failure {
     }
     Failure {
         block: lambda_entry("7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a", "Order status", at, "order-status", Some(8000)),
-        link: link(Confidence::Exact, invocations, at, 8000, "/aws/lambda/order-status"),
         verdict: Verdict {
             class: Class::DownstreamStall,
+            key_fact: "silent 2991 ms after \"calling ERP GET /orders?customer=42\"".into(),
+            measurements: measured(8000, false, Some((&invocations[0], 2991.0))),
             evidence: vec![
                 evidence(Some(at + 21), "last output \"calling ERP GET /orders?customer=42\" at +9 ms, then 2991 ms of silence"),
                 evidence(Some(at + 3_012), "REPORT Status: timeout after 3000 ms"),
@@ -228,6 +253,7 @@ pub fn stall_failure() -> Failure {
             contributing: vec![Class::MisconfiguredTimeout],
             fix: "Give the ERP call a client timeout well under the block's limit and return a fallback; check the ERP's latency at that time.".into(),
         },
+        link: link(Confidence::Exact, invocations, at, 8000, "/aws/lambda/order-status"),
     }
 }
 
@@ -243,9 +269,11 @@ fn unlinked_failure() -> Failure {
     block.contact_flow_name = Some("Transfer flow".into());
     Failure {
         block,
-        link: link(Confidence::None, vec![], at, DEFAULT_TIME_LIMIT_MS, "/aws/lambda/queue-router"),
+        link: link(Confidence::None, vec![], at, 8000, "/aws/lambda/queue-router"),
         verdict: Verdict {
             class: Class::Unlinked,
+            key_fact: "no invocation in /aws/lambda/queue-router (20.0 s window)".into(),
+            measurements: measured(8000, true, None),
             evidence: vec![evidence(None, "no invocation of queue-router in /aws/lambda/queue-router between the window bounds")],
             contributing: vec![],
             fix: "Check that the Lambda log group was included and covers this time, and that the function is the one the flow calls.".into(),
@@ -263,11 +291,15 @@ fn throttled_failure() -> Failure {
         Some(5000),
     );
     block.results = Some("Lambda Function returned error: Rate Exceeded. (Service: AWSLambda; Status Code: 429; Error Code: TooManyRequestsException)".into());
+    block.rejection = Some(Rejection::Throttled);
+    let key_fact = format!("Connect: \"{}\"", block.results.as_deref().unwrap_or(""));
     Failure {
         block,
         link: link(Confidence::None, vec![], at, 5000, "/aws/lambda/payment-gw"),
         verdict: Verdict {
             class: Class::Throttled,
+            key_fact,
+            measurements: measured(5000, false, None),
             evidence: vec![evidence(
                 Some(at),
                 "Connect's Results says Status Code: 429 TooManyRequestsException",
@@ -333,6 +365,7 @@ pub fn scan() -> ScanResult {
             second_cold_start_failure(),
         ],
         inputs: inputs(),
+        live: None,
     }
 }
 
@@ -355,6 +388,7 @@ fn plain_entry(at: Millis, module_type: &str, id: &str, results: Option<&str>) -
         identifier: Some(id.into()),
         timestamp: at,
         results: results.map(str::to_string),
+        rejection: None,
         has_external_results: false,
         lambda: None,
         parameters: Some("{}".into()),
@@ -425,6 +459,7 @@ pub fn explain() -> ExplainResult {
             },
         ],
         inputs: inputs(),
+        live: None,
     }
 }
 
@@ -455,5 +490,6 @@ pub fn explain_stall() -> ExplainResult {
             },
         ],
         inputs: InputsSummary::default(),
+        live: None,
     }
 }

@@ -8,8 +8,8 @@
 use super::summary::{self, FunctionStats};
 use super::{format_time, SCHEMA_VERSION};
 use crate::model::{
-    Class, ExplainResult, Failure, FlowEntry, InputsSummary, Invocation, InvocationStatus, Link,
-    Millis, ScanResult, Scope, TimelineBlock, Verdict,
+    Class, ExplainResult, Failure, FlowEntry, FunctionConfig, InputsSummary, Invocation,
+    InvocationStatus, Link, LiveRun, Millis, ScanResult, Scope, TimelineBlock, Verdict,
 };
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
@@ -26,6 +26,32 @@ pub struct ScanDoc {
     pub summary: SummaryOut,
     pub failures: Vec<FailureOut>,
     pub inputs: InputsOut,
+    /// Live runs only: what was queried and what it cost.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<LiveOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LiveOut {
+    pub queries: u64,
+    pub window_splits: u64,
+    pub rows: u64,
+    pub bytes_scanned: f64,
+    pub estimated_cost_usd: f64,
+    pub functions: Vec<FunctionConfigOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FunctionConfigOut {
+    pub function: String,
+    pub log_group: String,
+    pub timeout_s: Option<i32>,
+    pub memory_mb: Option<i32>,
+    pub runtime: Option<String>,
+    pub vpc_attached: Option<bool>,
+    pub log_format: Option<String>,
+    pub provisioned_concurrency: Option<bool>,
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -167,6 +193,9 @@ pub struct ExplainDoc {
     pub scope: ScopeOut,
     pub blocks: Vec<BlockOut>,
     pub inputs: InputsOut,
+    /// Live runs only: what was queried and what it cost.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<LiveOut>,
 }
 
 #[derive(Debug, Serialize)]
@@ -254,8 +283,8 @@ pub fn failure_out(f: &Failure) -> FailureOut {
         timestamp: format_time(f.block.timestamp),
         function: lambda.map(|l| l.function_name.clone()),
         function_arn: lambda.map(|l| l.function_arn.clone()),
-        time_limit_ms: lambda.map(|l| l.limit_ms()),
-        time_limit_assumed: lambda.is_some_and(|l| l.time_limit_ms.is_none()),
+        time_limit_ms: Some(f.verdict.measurements.limit_ms),
+        time_limit_assumed: f.verdict.measurements.limit_assumed,
         results: f.block.results.clone(),
         class: verdict.class,
         confidence: f.link.confidence.as_str(),
@@ -364,6 +393,31 @@ pub fn inputs_out(inputs: &InputsSummary) -> InputsOut {
     }
 }
 
+pub fn live_out(live: &LiveRun) -> LiveOut {
+    LiveOut {
+        queries: live.queries,
+        window_splits: live.window_splits,
+        rows: live.rows,
+        bytes_scanned: live.bytes_scanned,
+        estimated_cost_usd: live.estimated_cost_usd,
+        functions: live.functions.iter().map(function_config_out).collect(),
+    }
+}
+
+fn function_config_out(c: &FunctionConfig) -> FunctionConfigOut {
+    FunctionConfigOut {
+        function: c.name.clone(),
+        log_group: c.log_group.clone(),
+        timeout_s: c.timeout_s,
+        memory_mb: c.memory_mb,
+        runtime: c.runtime.clone(),
+        vpc_attached: c.vpc_attached,
+        log_format: c.log_format.clone(),
+        provisioned_concurrency: c.provisioned,
+        notes: c.notes.clone(),
+    }
+}
+
 pub fn scan_doc(result: &ScanResult) -> ScanDoc {
     ScanDoc {
         schema_version: SCHEMA_VERSION,
@@ -371,6 +425,7 @@ pub fn scan_doc(result: &ScanResult) -> ScanDoc {
         summary: summary_out(result),
         failures: result.failures.iter().map(failure_out).collect(),
         inputs: inputs_out(&result.inputs),
+        live: result.live.as_ref().map(live_out),
     }
 }
 
@@ -395,7 +450,7 @@ pub fn block_out(block: &TimelineBlock, first: Millis) -> BlockOut {
             function: l.function_name.clone(),
             function_arn: l.function_arn.clone(),
             time_limit_ms: l.limit_ms(),
-            time_limit_assumed: l.time_limit_ms.is_none(),
+            time_limit_assumed: l.limit_assumed(),
             failed: entry.is_failed_lambda_block(),
             confidence: block.link.as_ref().map(|k| k.confidence.as_str()),
             candidates: block.link.as_ref().map(|k| k.candidates),
@@ -427,6 +482,7 @@ pub fn explain_doc(result: &ExplainResult) -> ExplainDoc {
         scope: scope_out(&result.scope),
         blocks: result.blocks.iter().map(|b| block_out(b, first)).collect(),
         inputs: inputs_out(&result.inputs),
+        live: result.live.as_ref().map(live_out),
     }
 }
 

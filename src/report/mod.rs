@@ -15,10 +15,12 @@
 pub mod bar;
 pub mod escape;
 pub mod explain;
-pub mod facts;
+pub mod inputs;
 pub mod json;
+pub mod live;
 pub mod summary;
 pub mod table;
+pub mod text;
 
 #[cfg(test)]
 mod fixtures;
@@ -107,7 +109,7 @@ pub fn write_explain_with(
     }
 }
 
-pub use crate::time::format_time;
+pub use crate::units::{format_ms, format_opt_ms, format_time};
 
 /// The analysed period, for headers: both bounds, or what is known of them.
 pub fn format_period(start: Option<Millis>, end: Option<Millis>) -> String {
@@ -117,16 +119,6 @@ pub fn format_period(start: Option<Millis>, end: Option<Millis>) -> String {
         (None, Some(e)) => format!("(start of data) .. {}", format_time(e)),
         (None, None) => "the whole input".to_string(),
     }
-}
-
-/// Milliseconds as Lambda reports them, rounded to whole ms for reading.
-pub fn format_ms(ms: f64) -> String {
-    format!("{} ms", ms.round() as i64)
-}
-
-/// `format_ms` for an optional value, `?` when unknown.
-pub fn format_opt_ms(ms: Option<f64>) -> String {
-    ms.map(format_ms).unwrap_or_else(|| "?".to_string())
 }
 
 /// English plural for counts in sentences ("1 failure", "3 failures").

@@ -55,15 +55,9 @@ pub fn function_of(failure: &Failure) -> &str {
         .unwrap_or(UNKNOWN_FUNCTION)
 }
 
-/// The invocation that answered the block (the first linked one); later
-/// ones are Connect's retries.
-pub fn primary(failure: &Failure) -> Option<&Invocation> {
-    failure.link.invocations.first()
-}
-
 /// Failures per class, in `Class` order, only classes present.
 pub fn by_class(failures: &[Failure]) -> Vec<(Class, u64)> {
-    Class::ALL
+    Class::all()
         .iter()
         .map(|&c| {
             (
@@ -103,7 +97,7 @@ fn stats_for(failures: &[Failure], function: &str, class: Class) -> FunctionStat
         .iter()
         .filter(|f| function_of(f) == function && f.verdict.class == class)
         .collect();
-    let primaries: Vec<&Invocation> = group.iter().filter_map(|f| primary(f)).collect();
+    let primaries: Vec<&Invocation> = group.iter().filter_map(|f| f.link.primary()).collect();
     let durations: Vec<f64> = primaries.iter().filter_map(|i| i.duration_ms).collect();
     // Only a cold invocation's init delayed Connect; a warm one's "0" would
     // drag the percentiles down and hide the cold starts.

@@ -5,16 +5,21 @@
 //! into tickets and chat as a Markdown table) at a fixed width, never the
 //! terminal's, so the output is deterministic.
 
-use super::facts::{key_fact, limit_of, wrap};
+use super::inputs::inputs_line;
 use super::summary::{self, function_of};
+use super::text::{truncate, wrap};
 use super::{format_ms, format_period, format_time, plural};
-use crate::model::{Failure, InputsSummary, ScanResult};
+use crate::model::{Failure, ScanResult};
 use comfy_table::presets::ASCII_MARKDOWN;
 use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width};
 use std::io::{self, Write};
 
 /// Evidence lines shown per failure; the JSON output carries all of them.
 const MAX_EVIDENCE: usize = 4;
+
+/// Characters of a key fact shown in the table (a long `Results` text or
+/// log message is cut; the paragraph and `explain` show it whole).
+const KEY_FACT_CHARS: usize = 100;
 
 pub fn write_scan_table(out: &mut dyn Write, result: &ScanResult, width: u16) -> io::Result<()> {
     if result.failures.is_empty() {
@@ -138,7 +143,7 @@ fn failure_table(failures: &[Failure], width: u16) -> Table {
             function_cell(f),
             format!("{}\n{}", f.verdict.class, f.link.confidence),
             request_cell(f),
-            key_fact(f),
+            truncate(&f.verdict.key_fact, KEY_FACT_CHARS),
         ]);
     }
     // A UUID is 36 characters (38 with padding): never let the layout split one.
@@ -152,13 +157,9 @@ fn failure_table(failures: &[Failure], width: u16) -> Table {
 /// The function over its limit; a limit the entry did not log is Connect's
 /// maximum, assumed, and the reader should know it.
 fn function_cell(f: &Failure) -> String {
-    let assumed = f
-        .block
-        .lambda
-        .as_ref()
-        .is_none_or(|l| l.time_limit_ms.is_none());
-    let note = if assumed { " (default)" } else { "" };
-    format!("{}\nlimit {} ms{note}", function_of(f), limit_of(f))
+    let m = &f.verdict.measurements;
+    let note = if m.limit_assumed { " (default)" } else { "" };
+    format!("{}\nlimit {} ms{note}", function_of(f), m.limit_ms)
 }
 
 fn flow_block(f: &Failure) -> String {
@@ -255,39 +256,6 @@ fn write_wrapped(out: &mut dyn Write, prefix: &str, text: &str, width: usize) ->
         writeln!(out, "{lead}{line}")?;
     }
     Ok(())
-}
-
-/// One line on what was read: files, events, skipped lines by reason.
-pub fn inputs_line(inputs: &InputsSummary) -> String {
-    let mut reasons: Vec<(String, u64)> = Vec::new();
-    for skipped in inputs.files.iter().flat_map(|f| f.skipped.iter()) {
-        match reasons.iter_mut().find(|(r, _)| *r == skipped.reason) {
-            Some((_, n)) => *n += skipped.count,
-            None => reasons.push((skipped.reason.clone(), skipped.count)),
-        }
-    }
-    let mut line = format!(
-        "Inputs: {}, {} read",
-        plural(inputs.files.len() as u64, "file", "files"),
-        plural(inputs.events_read, "event", "events"),
-    );
-    if inputs.lines_skipped > 0 {
-        let by_reason: Vec<String> = reasons.iter().map(|(r, n)| format!("{r}: {n}")).collect();
-        line.push_str(&format!(
-            "; {} skipped ({})",
-            plural(inputs.lines_skipped, "line", "lines"),
-            by_reason.join(", ")
-        ));
-    }
-    line.push_str(&format!(
-        "; {} dropped.",
-        plural(
-            inputs.duplicates_dropped,
-            "duplicate Connect entry",
-            "duplicate Connect entries"
-        )
-    ));
-    line
 }
 
 #[cfg(test)]

@@ -6,8 +6,7 @@ pub mod files;
 pub mod live;
 pub mod offline;
 
-use crate::classify::FunctionSettings;
-use crate::model::{InputsSummary, Millis};
+use crate::model::{FunctionSettings, InputsSummary, Millis};
 use crate::windows::Windows;
 use std::collections::BTreeMap;
 

@@ -3,25 +3,14 @@
 
 use super::files::{discover, read_files_ordered, InputError, InputFile, RawEvent};
 use super::{Accepted, Event, LogSource, Prepare, Prepared, SourceError};
+use crate::model::conventions::{function_of_group as function_of, is_connect_group};
 use crate::model::{InputFileSummary, InputsSummary, Millis, SkippedLines};
 use crate::windows::Windows;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-const CONNECT_PREFIX: &str = "/aws/connect/";
-const LAMBDA_PREFIX: &str = "/aws/lambda/";
-
 /// Line numbers kept per skip reason (the count is always complete).
 const LINES_KEPT: usize = 100;
-
-/// The function a Lambda log group belongs to: `/aws/lambda/<name>`, or the
-/// group's last path component for a custom `LoggingConfig.LogGroup`.
-pub fn function_of(group: &str) -> &str {
-    match group.strip_prefix(LAMBDA_PREFIX) {
-        Some(name) => name,
-        None => group.rsplit('/').next().unwrap_or(group),
-    }
-}
 
 /// `--input` paths, discovered once, read once per pass that needs them.
 pub struct FileSource {
@@ -115,7 +104,7 @@ impl LogSource for FileSource {
         let chosen: Vec<&InputFile> = files
             .iter()
             .filter(|file| match file.group_hint.as_deref() {
-                Some(g) => !g.starts_with(CONNECT_PREFIX) && windows.wants_function(function_of(g)),
+                Some(g) => !is_connect_group(g) && windows.wants_function(function_of(g)),
                 None => !windows.is_empty(),
             })
             .collect();
@@ -124,7 +113,7 @@ impl LogSource for FileSource {
         let keep = |group: Option<&str>, t: Millis| {
             group.is_some_and(|g| {
                 let function = function_of(g);
-                !g.starts_with(CONNECT_PREFIX)
+                !is_connect_group(g)
                     && (windows.contains(function, t) || windows.in_tail(function, t))
             })
         };
@@ -140,7 +129,7 @@ impl LogSource for FileSource {
                     return;
                 };
                 let function = function_of(group);
-                if !group.starts_with(CONNECT_PREFIX) && windows.wants_function(function) {
+                if !is_connect_group(group) && windows.wants_function(function) {
                     sink(function, &event(group, &ev, &file.display));
                 }
             },
@@ -293,17 +282,5 @@ fn unread(file: &InputFile) -> InputFileSummary {
         format: "unread (not needed: no block of interest in its windows)".into(),
         events: 0,
         skipped: Vec::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn function_names_from_groups() {
-        assert_eq!(function_of("/aws/lambda/crm-lookup"), "crm-lookup");
-        assert_eq!(function_of("/custom/logs/crm-lookup"), "crm-lookup");
-        assert_eq!(function_of("crm"), "crm");
     }
 }

@@ -4,67 +4,17 @@
 //! "unknown" with a note, never aborts the scan.
 
 use super::aws_error::describe;
-use crate::classify::FunctionSettings;
+use crate::model::FunctionConfig;
 use crate::source::SourceError;
 use aws_sdk_lambda::operation::get_function_configuration::GetFunctionConfigurationOutput;
 use aws_sdk_lambda::Client;
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FunctionConfig {
-    pub name: String,
-    pub log_group: String,
-    pub timeout_s: Option<i32>,
-    pub memory_mb: Option<i32>,
-    pub runtime: Option<String>,
-    pub vpc_attached: Option<bool>,
-    pub log_format: Option<String>,
-    /// Provisioned concurrency configured on any alias or version.
-    pub provisioned: Option<bool>,
-    /// Why a value is unknown.
-    pub notes: Vec<String>,
-}
-
-pub fn default_group(function: &str) -> String {
-    format!("/aws/lambda/{function}")
-}
-
-impl FunctionConfig {
-    /// What classification uses.
-    pub fn settings(&self) -> FunctionSettings {
-        FunctionSettings {
-            timeout_s: self.timeout_s.map(f64::from),
-            vpc_attached: self.vpc_attached,
-            provisioned_concurrency: self.provisioned,
-        }
-    }
-
-    /// One line for stderr.
-    pub fn summary(&self) -> String {
-        let or_unknown = |v: Option<String>| v.unwrap_or_else(|| "unknown".into());
-        format!(
-            "{}: timeout {}, memory {}, runtime {}, VPC {}, log format {}, provisioned concurrency {}, logs in {}",
-            self.name,
-            or_unknown(self.timeout_s.map(|t| format!("{t} s"))),
-            or_unknown(self.memory_mb.map(|m| format!("{m} MB"))),
-            or_unknown(self.runtime.clone()),
-            or_unknown(self.vpc_attached.map(|v| if v { "attached" } else { "none" }.into())),
-            or_unknown(self.log_format.clone()),
-            or_unknown(self.provisioned.map(|p| if p { "yes" } else { "none" }.into())),
-            self.log_group,
-        )
-    }
-}
 
 /// GetFunctionConfiguration for the qualifier Connect used (falling back
 /// to the unqualified function when that fails), and provisioned
 /// concurrency: GetProvisionedConcurrencyConfig for that qualifier, else
 /// ListProvisionedConcurrencyConfigs. Each failure becomes a note.
 pub async fn fetch(client: &Client, function: &str, qualifier: Option<&str>) -> FunctionConfig {
-    let mut cfg = FunctionConfig {
-        name: function.to_string(),
-        log_group: default_group(function),
-        ..FunctionConfig::default()
-    };
+    let mut cfg = FunctionConfig::unknown(function);
     let mut got = get_configuration(client, function, qualifier).await;
     if got.is_err() && qualifier.is_some() {
         got = get_configuration(client, function, None).await;

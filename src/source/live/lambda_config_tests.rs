@@ -101,5 +101,4 @@ async fn denied_calls_degrade_to_unknown_with_notes_naming_the_action() {
         notes.contains("lambda:GetProvisionedConcurrencyConfig on crm:live"),
         "{notes}"
     );
-    assert!(cfg.summary().contains("timeout unknown"));
 }

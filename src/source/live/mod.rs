@@ -5,33 +5,36 @@
 //! JSON fields per event, so the filters match on `@message`).
 
 pub mod aws_error;
+mod credentials;
 pub mod lambda_config;
+mod progress;
 pub mod queries;
 pub mod query;
+mod runtime;
 pub mod save;
+mod target;
 pub mod trace;
 
+pub use target::Target;
+
 use super::{Accepted, Event, LogSource, Prepare, Prepared, SourceError};
-use crate::classify::FunctionSettings;
-use crate::model::{FlowEntry, InputFileSummary, InputsSummary, Millis, Origin, SkippedLines};
-use crate::parse::connect::parse_flow_entry;
-use crate::time::format_time;
+use crate::model::conventions::default_lambda_group;
+use crate::model::{
+    FunctionConfig, FunctionSettings, InputFileSummary, InputsSummary, LiveRun, Millis,
+    SkippedLines,
+};
+use crate::units::{format_time, human_bytes};
 use crate::windows::{tail_for, Windows};
-use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_credential_types::provider::ProvideCredentials;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use lambda_config::FunctionConfig;
+use aws_config::SdkConfig;
 use query::{QuerySpec, Row, RunnerConfig, Stats};
+use runtime::{block_or_interrupt, interrupted, listen_for_ctrl_c};
 use save::Saver;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use tokio::runtime::Runtime;
 use tokio::sync::watch;
 use trace::Recorder;
-
-const CONNECT_PREFIX: &str = "/aws/connect/";
 
 /// How to reach AWS (the AWS CLI's flags).
 #[derive(Debug, Clone, Default)]
@@ -41,40 +44,6 @@ pub struct AwsSettings {
     pub endpoint_url: Option<String>,
     /// `--verbose`: say where the region and credentials came from.
     pub verbose: bool,
-}
-
-/// Which Connect flow-log group.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    /// `--log-group`, named outright.
-    Group(String),
-    /// `--instance` given as an alias: `/aws/connect/<alias>`.
-    Alias(String),
-    /// `--instance` given as an instance id or ARN.
-    InstanceId(String),
-    /// Neither: the only `/aws/connect/` group of the account.
-    Any,
-}
-
-impl Target {
-    pub fn from_args(instance: Option<&str>, log_group: Option<&str>) -> Target {
-        match (log_group, instance) {
-            (Some(g), _) => Target::Group(g.to_string()),
-            (None, Some(i)) if i.starts_with("arn:") || is_uuid(i) => {
-                Target::InstanceId(i.to_string())
-            }
-            (None, Some(alias)) => Target::Alias(alias.to_string()),
-            (None, None) => Target::Any,
-        }
-    }
-}
-
-fn is_uuid(text: &str) -> bool {
-    text.len() == 36
-        && text.char_indices().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => c == '-',
-            _ => c.is_ascii_hexdigit(),
-        })
 }
 
 /// What to query.
@@ -117,7 +86,6 @@ pub struct InsightsSource {
     stats: Stats,
     summaries: Vec<InputFileSummary>,
     configs: BTreeMap<String, FunctionConfig>,
-    qualifiers: BTreeMap<String, BTreeSet<Option<String>>>,
     saver: Option<Saver>,
     calls: Arc<Mutex<Vec<String>>>,
     region: String,
@@ -128,8 +96,8 @@ impl InsightsSource {
     /// Load credentials and region from the default chain (with the
     /// flags' overrides), check them, and find the Connect group.
     pub fn open(aws: &AwsSettings, settings: LiveSettings) -> Result<Self, SourceError> {
-        let rt = runtime()?;
-        let config = rt.block_on(load_config(aws))?;
+        let rt = runtime::runtime()?;
+        let config = rt.block_on(credentials::load_config(aws))?;
         Self::with_config(rt, &config, settings)
     }
 
@@ -165,7 +133,7 @@ impl InsightsSource {
         let (group, known) = block_or_interrupt(
             &rt,
             &ctrl_c,
-            resolve_group(&logs, &settings.target, &region),
+            target::resolve_group(&logs, &settings.target, &region),
         )??;
         Ok(InsightsSource {
             rt,
@@ -177,7 +145,6 @@ impl InsightsSource {
             stats: Stats::default(),
             summaries: Vec::new(),
             configs: BTreeMap::new(),
-            qualifiers: BTreeMap::new(),
             saver,
             calls,
             region,
@@ -199,9 +166,18 @@ impl InsightsSource {
         self.stats
     }
 
-    /// The configuration of each function read in pass 2.
-    pub fn function_configs(&self) -> Vec<FunctionConfig> {
-        self.configs.values().cloned().collect()
+    /// What the run queried and what it cost, with the configuration of
+    /// each function read in pass 2.
+    pub fn live_run(&self) -> LiveRun {
+        let stats = self.stats;
+        LiveRun {
+            queries: stats.done,
+            window_splits: stats.splits,
+            rows: stats.rows,
+            bytes_scanned: stats.bytes_scanned,
+            estimated_cost_usd: stats.cost_usd(),
+            functions: self.configs.values().cloned().collect(),
+        }
     }
 
     /// Flush `--save-logs`.
@@ -225,7 +201,7 @@ impl InsightsSource {
                 );
             }
         }
-        let bar = progress_bar(!self.settings.trace_calls);
+        let bar = progress::progress_bar(!self.settings.trace_calls);
         let mut stats = self.stats;
         let outcome = self.rt.block_on(query::run_queries(
             &self.logs,
@@ -255,25 +231,6 @@ impl InsightsSource {
             }
         }
         Ok(outcome.rows)
-    }
-
-    /// Remember which qualifier (alias or version) Connect invoked each
-    /// function with, for its configuration.
-    fn note_qualifier(&mut self, message: &str) {
-        let origin = Origin {
-            file: String::new(),
-            line: 0,
-        };
-        if let Ok(FlowEntry {
-            lambda: Some(lambda),
-            ..
-        }) = parse_flow_entry(message, 0, origin)
-        {
-            self.qualifiers
-                .entry(lambda.function_name)
-                .or_default()
-                .insert(lambda.qualifier);
-        }
     }
 
     fn check_interrupted(&self) -> Result<(), SourceError> {
@@ -313,7 +270,6 @@ impl LogSource for InsightsSource {
         let contact = self.settings.contact.clone();
         let rows = rows.filter(|r| queries::connect_row_wanted(&r.message, contact.as_deref()));
         for (i, row) in rows.enumerate() {
-            self.note_qualifier(&row.message);
             // The server names the group; trust the query's own group when
             // an emulator names it differently.
             let group = if wanted(&row.group) {
@@ -360,14 +316,10 @@ impl LogSource for InsightsSource {
             }
             self.check_interrupted()?;
             // The qualifier Connect used, when it used only one.
-            let qualifier = match self.qualifiers.get(function) {
-                Some(used) if used.len() == 1 => used.iter().next().cloned().flatten(),
-                _ => None,
-            };
             let config = block_or_interrupt(
                 &self.rt,
                 &self.ctrl_c,
-                lambda_config::fetch(&self.lambda, function, qualifier.as_deref()),
+                lambda_config::fetch(&self.lambda, function, windows.qualifier(function)),
             )?;
             for note in &config.notes {
                 eprintln!("note: {}: {note}", config.name);
@@ -381,7 +333,7 @@ impl LogSource for InsightsSource {
                 .configs
                 .get(function)
                 .map(|c| c.log_group.clone())
-                .unwrap_or_else(|| lambda_config::default_group(function));
+                .unwrap_or_else(|| default_lambda_group(function));
             let tail = tail_for(self.configs.get(function).and_then(|c| c.timeout_s));
             for (start, end) in query_ranges(windows.ranges(function), tail) {
                 specs.push(QuerySpec {
@@ -470,275 +422,10 @@ fn ceil_seconds(ms: Millis) -> i64 {
     (ms + 999).div_euclid(1000)
 }
 
-fn runtime() -> Result<Runtime, SourceError> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| SourceError::Config(format!("cannot start the async runtime: {e}")))
-}
-
-/// Listen for Ctrl-C for the whole run (once the handler is installed, a
-/// Ctrl-C between queries must not be lost): the flag turns true for good.
-fn listen_for_ctrl_c(rt: &Runtime) -> watch::Receiver<bool> {
-    let (tx, rx) = watch::channel(false);
-    rt.spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            let _ = tx.send(true);
-        }
-    });
-    rx
-}
-
-/// Run `fut` to completion unless Ctrl-C comes first.
-fn block_or_interrupt<T>(
-    rt: &Runtime,
-    ctrl_c: &watch::Receiver<bool>,
-    fut: impl std::future::Future<Output = T>,
-) -> Result<T, SourceError> {
-    rt.block_on(async {
-        tokio::select! {
-            out = fut => Ok(out),
-            _ = interrupted(ctrl_c.clone()) => Err(SourceError::Interrupted),
-        }
-    })
-}
-
-/// Resolves once Ctrl-C was pressed (never, if the handler could not be
-/// installed).
-async fn interrupted(mut rx: watch::Receiver<bool>) {
-    if rx.wait_for(|pressed| *pressed).await.is_err() {
-        std::future::pending::<()>().await;
-    }
-}
-
-async fn load_config(aws: &AwsSettings) -> Result<SdkConfig, SourceError> {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
-    if let Some(profile) = &aws.profile {
-        loader = loader.profile_name(profile);
-    }
-    if let Some(region) = &aws.region {
-        loader = loader.region(Region::new(region.clone()));
-    }
-    if let Some(url) = &aws.endpoint_url {
-        loader = loader.endpoint_url(url);
-    }
-    let config = loader.load().await;
-    if config.region().is_none() {
-        return Err(SourceError::Config(
-            "no AWS region: pass --region, set AWS_REGION, or give the profile a region".into(),
-        ));
-    }
-    let Some(provider) = config.credentials_provider() else {
-        return Err(SourceError::Config(no_credentials(
-            "no credentials provider",
-        )));
-    };
-    let credentials = provider.provide_credentials().await;
-    if aws.verbose {
-        eprintln!(
-            "aws: region {}, endpoint {}, credentials {}",
-            config.region().map(|r| r.to_string()).unwrap_or_default(),
-            aws.endpoint_url.as_deref().unwrap_or("(default)"),
-            match &credentials {
-                // The provider's name and the key id's last 4 characters
-                // tell which identity is in use; the secret never leaves.
-                Ok(c) => format!(
-                    "found (key id ...{}{})",
-                    tail(c.access_key_id(), 4),
-                    if c.session_token().is_some() {
-                        ", with a session token"
-                    } else {
-                        ""
-                    }
-                ),
-                Err(_) => "not found".to_string(),
-            }
-        );
-    }
-    if let Err(e) = credentials {
-        let text = aws_smithy_types::error::display::DisplayErrorContext(&e).to_string();
-        let lower = text.to_ascii_lowercase();
-        if lower.contains("sso") || lower.contains("expired") {
-            return Err(SourceError::Config(format!(
-                "the AWS SSO session is missing or expired: run aws sso login{} ({text})",
-                aws.profile
-                    .as_deref()
-                    .map(|p| format!(" --profile {p}"))
-                    .unwrap_or_default()
-            )));
-        }
-        return Err(SourceError::Config(no_credentials(&text)));
-    }
-    Ok(config)
-}
-
-/// The last `n` characters of `text`.
-fn tail(text: &str, n: usize) -> &str {
-    let start = text
-        .char_indices()
-        .rev()
-        .nth(n.saturating_sub(1))
-        .map_or(0, |(i, _)| i);
-    &text[start..]
-}
-
-fn no_credentials(detail: &str) -> String {
-    format!(
-        "no AWS credentials found ({detail}): pass --profile or set AWS_PROFILE, run aws configure \
-         or aws sso login, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
-    )
-}
-
-/// The Connect group to query, checked to exist, and the `/aws/connect/`
-/// groups of the account (for messages).
-async fn resolve_group(
-    logs: &aws_sdk_cloudwatchlogs::Client,
-    target: &Target,
-    region: &str,
-) -> Result<(String, Vec<String>), SourceError> {
-    let connect_groups = list_groups(logs, CONNECT_PREFIX).await?;
-    let listing = || {
-        if connect_groups.is_empty() {
-            format!("no {CONNECT_PREFIX} log group exists in {region}")
-        } else {
-            format!(
-                "the {CONNECT_PREFIX} log groups in {region}: {}",
-                connect_groups.join(", ")
-            )
-        }
-    };
-    let group = match target {
-        Target::Group(g) => g.clone(),
-        Target::Alias(alias) => format!("{CONNECT_PREFIX}{alias}"),
-        Target::InstanceId(id) => match connect_groups.as_slice() {
-            [only] => {
-                eprintln!(
-                    "note: instance {id}: using {only}, the only {CONNECT_PREFIX} log group \
-                     (pass --instance <alias> or --log-group to be explicit)"
-                );
-                only.clone()
-            }
-            _ => {
-                return Err(SourceError::Config(format!(
-                    "cannot tell which log group belongs to instance {id} (the tool does not call \
-                     connect:DescribeInstance): pass --instance <alias> or --log-group; {}",
-                    listing()
-                )))
-            }
-        },
-        Target::Any => match connect_groups.as_slice() {
-            [only] => only.clone(),
-            [] => return Err(SourceError::Service(format!(
-                "no Amazon Connect flow-log group: {}; enable flow logs on the instance, or name the group with --log-group",
-                listing()
-            ))),
-            _ => return Err(SourceError::Config(format!(
-                "several Connect flow-log groups: pick one with --instance <alias> or --log-group; {}",
-                listing()
-            ))),
-        },
-    };
-    let exists = if group.starts_with(CONNECT_PREFIX) {
-        connect_groups.contains(&group)
-    } else {
-        list_groups(logs, &group).await?.contains(&group)
-    };
-    if !exists {
-        return Err(SourceError::Service(format!(
-            "log group {group} not found; {}",
-            listing()
-        )));
-    }
-    Ok((group, connect_groups))
-}
-
-async fn list_groups(
-    logs: &aws_sdk_cloudwatchlogs::Client,
-    prefix: &str,
-) -> Result<Vec<String>, SourceError> {
-    let mut names = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let out = logs
-            .describe_log_groups()
-            .log_group_name_prefix(prefix)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| aws_error::describe(&e, "logs:DescribeLogGroups", prefix, ""))?;
-        names.extend(
-            out.log_groups
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|g| g.log_group_name),
-        );
-        match out.next_token {
-            Some(t) if !t.is_empty() => token = Some(t),
-            _ => break,
-        }
-    }
-    names.sort();
-    Ok(names)
-}
-
-/// The spinner; hidden under `--verbose`, whose lines it would garble.
-fn progress_bar(shown: bool) -> ProgressBar {
-    let target = if shown {
-        ProgressDrawTarget::stderr()
-    } else {
-        ProgressDrawTarget::hidden()
-    };
-    let bar = ProgressBar::with_draw_target(None, target);
-    if let Ok(style) = ProgressStyle::with_template("{spinner} {elapsed} {msg}") {
-        bar.set_style(style);
-    }
-    bar.enable_steady_tick(Duration::from_millis(120));
-    bar
-}
-
-pub fn human_bytes(bytes: f64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut value = bytes;
-    let mut unit = 0;
-    while value >= 1000.0 && unit < UNITS.len() - 1 {
-        value /= 1000.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{value:.0} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::windows::TAIL_MS;
-
-    #[test]
-    fn instance_ids_and_arns_are_told_from_aliases() {
-        assert_eq!(
-            Target::from_args(Some("acme-prod"), None),
-            Target::Alias("acme-prod".into())
-        );
-        let id = "3ff2093d-af96-43fd-b038-3c07cdd7609c";
-        assert_eq!(
-            Target::from_args(Some(id), None),
-            Target::InstanceId(id.into())
-        );
-        let arn = format!("arn:aws:connect:us-east-1:111122223333:instance/{id}");
-        assert_eq!(
-            Target::from_args(Some(&arn), None),
-            Target::InstanceId(arn.clone())
-        );
-        assert_eq!(
-            Target::from_args(Some(id), Some("/custom/flows")),
-            Target::Group("/custom/flows".into())
-        );
-        assert_eq!(Target::from_args(None, None), Target::Any);
-    }
 
     #[test]
     fn query_ranges_cover_the_tail_in_whole_seconds_and_merge() {
@@ -754,11 +441,5 @@ mod tests {
         assert_eq!(r, vec![(1_000, 1_018), (1_030, 1_046)]);
         assert_eq!(tail_for(Some(900)), TAIL_MS);
         assert_eq!(tail_for(None), TAIL_MS);
-    }
-
-    #[test]
-    fn bytes_are_human() {
-        assert_eq!(human_bytes(512.0), "512 B");
-        assert_eq!(human_bytes(1_500_000.0), "1.5 MB");
     }
 }

@@ -6,7 +6,7 @@
 use super::aws_error::{code, describe, is_throttling};
 use crate::model::Millis;
 use crate::source::SourceError;
-use crate::time::format_time;
+use crate::units::format_time;
 use aws_sdk_cloudwatchlogs::types::{QueryStatus, ResultField};
 use aws_sdk_cloudwatchlogs::Client;
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -108,12 +108,10 @@ pub struct Stats {
     pub bytes_scanned: f64,
 }
 
-/// Insights list price: $0.005 per GB scanned (us-east-1).
-pub const USD_PER_GB: f64 = 0.005;
-
 impl Stats {
+    /// What the bytes scanned cost at the list price.
     pub fn cost_usd(&self) -> f64 {
-        self.bytes_scanned / 1e9 * USD_PER_GB
+        self.bytes_scanned / 1e9 * crate::model::conventions::INSIGHTS_USD_PER_GB
     }
 }
 

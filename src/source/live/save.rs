@@ -11,7 +11,7 @@
 //! A capture already in DIR is never replaced without `--force`.
 
 use super::query::Row;
-use crate::classify::FunctionSettings;
+use crate::model::FunctionSettings;
 use crate::source::SourceError;
 use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File, OpenOptions};

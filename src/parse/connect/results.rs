@@ -3,14 +3,7 @@
 //! Only specific phrases count: never a bare "429" or "403" anywhere in the
 //! text, since request ids contain digits (reference §0b.7).
 
-/// Connect could not get an answer from the function at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rejection {
-    /// Lambda (or Connect's own per-instance limit) throttled the call.
-    Throttled,
-    /// Connect is not allowed to invoke the function.
-    AccessDenied,
-}
+use crate::model::Rejection;
 
 const THROTTLE_PHRASES: [&str; 6] = [
     "Status Code: 429",

@@ -1,0 +1,241 @@
+//! The shell's one flow, for `scan` and `explain` alike: pick the source
+//! (exported files, or Logs Insights), run the analysis, say on stderr what
+//! was skipped and what the queries cost, mask and escape, render to
+//! stdout, and choose the exit code. The only module that prints.
+
+use crate::analyze::{self, AnalyzeError, Options};
+use crate::cli::{Cli, Format, Job, OutputArgs, SourceArgs};
+use crate::model::{ExplainResult, InputsSummary, LiveRun, Millis, ScanResult, TextFilter};
+use crate::redact::redact_filter;
+use crate::report::escape::terminal_filter;
+use crate::report::inputs::{skipped_warning, strict_error};
+use crate::report::live::live_lines;
+use crate::report::{write_explain, write_scan};
+use crate::source::live::save::read_settings;
+use crate::source::live::InsightsSource;
+use crate::source::offline::FileSource;
+use crate::source::{LogSource, SourceError};
+use crate::units::format_time;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+/// Exit codes (documented in the README).
+pub mod exit {
+    pub const FINDINGS: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const INPUT: u8 = 3;
+    /// As the AWS CLI: credentials or configuration.
+    pub const AWS_CONFIG: u8 = 253;
+    /// As the AWS CLI: an AWS service error.
+    pub const AWS_SERVICE: u8 = 254;
+    pub const INTERRUPTED: u8 = 130;
+}
+
+/// Why a run ended without its result.
+#[derive(Debug)]
+pub enum Failure {
+    /// stdout was closed (`| head`): not an error.
+    BrokenPipe,
+    /// An exit code and the message that explains it.
+    Exit(u8, String),
+}
+
+impl From<AnalyzeError> for Failure {
+    fn from(e: AnalyzeError) -> Self {
+        let code = match &e {
+            AnalyzeError::Source(SourceError::Config(_)) => exit::AWS_CONFIG,
+            AnalyzeError::Source(SourceError::Service(_)) => exit::AWS_SERVICE,
+            AnalyzeError::Source(SourceError::Interrupted) => exit::INTERRUPTED,
+            _ => exit::INPUT,
+        };
+        Failure::Exit(code, e.to_string())
+    }
+}
+
+impl From<SourceError> for Failure {
+    fn from(e: SourceError) -> Self {
+        Failure::from(AnalyzeError::from(e))
+    }
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Self {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            Failure::BrokenPipe
+        } else {
+            Failure::Exit(exit::INPUT, format!("writing the output: {e}"))
+        }
+    }
+}
+
+fn usage(message: String) -> Failure {
+    Failure::Exit(exit::USAGE, message)
+}
+
+/// Run the command; the exit code of a run that produced its result.
+pub fn run(cli: Cli) -> Result<u8, Failure> {
+    let (job, source, output) = cli.command.into_parts();
+    let opts = source.options().map_err(usage)?;
+    let mut outcome = if source.is_live() {
+        run_live(&job, &source, opts, output.verbose)?
+    } else {
+        let opts = with_saved_settings(opts, &source.input)?;
+        let outcome = analyze(&job, &mut FileSource::open(&source.input)?, &opts)?;
+        check_strict(outcome, source.strict)?
+    };
+    for line in skipped_warning(outcome.inputs(), output.verbose > 0) {
+        eprintln!("{line}");
+    }
+    render(&mut outcome, &output)?;
+    Ok(match job {
+        Job::Scan {
+            fail_on_findings: true,
+        } if outcome.has_findings() => exit::FINDINGS,
+        _ => 0,
+    })
+}
+
+/// The result of a job.
+enum Outcome {
+    Scan(ScanResult),
+    Explain(ExplainResult),
+}
+
+impl Outcome {
+    fn inputs(&self) -> &InputsSummary {
+        match self {
+            Outcome::Scan(r) => &r.inputs,
+            Outcome::Explain(r) => &r.inputs,
+        }
+    }
+
+    fn set_live(&mut self, live: LiveRun) {
+        match self {
+            Outcome::Scan(r) => r.live = Some(live),
+            Outcome::Explain(r) => r.live = Some(live),
+        }
+    }
+
+    fn map_texts(&mut self, filter: &mut TextFilter<'_>) {
+        match self {
+            Outcome::Scan(r) => r.map_texts(filter),
+            Outcome::Explain(r) => r.map_texts(filter),
+        }
+    }
+
+    fn has_findings(&self) -> bool {
+        matches!(self, Outcome::Scan(r) if !r.failures.is_empty())
+    }
+}
+
+fn analyze(job: &Job, source: &mut dyn LogSource, opts: &Options) -> Result<Outcome, AnalyzeError> {
+    Ok(match job {
+        Job::Scan { .. } => Outcome::Scan(analyze::scan(source, opts)?),
+        Job::Explain { contact_id } => {
+            Outcome::Explain(analyze::explain(source, opts, contact_id)?)
+        }
+    })
+}
+
+/// `--strict`: a skipped input line ends the run (exit 3).
+fn check_strict(outcome: Outcome, strict: bool) -> Result<Outcome, Failure> {
+    let inputs = outcome.inputs();
+    if strict && inputs.lines_skipped > 0 {
+        return Err(Failure::Exit(exit::INPUT, strict_error(inputs)));
+    }
+    Ok(outcome)
+}
+
+/// Mask, escape for the terminal, and print the document.
+fn render(outcome: &mut Outcome, output: &OutputArgs) -> Result<(), Failure> {
+    if !output.no_redact {
+        outcome.map_texts(&mut redact_filter);
+    }
+    if output.output == Format::Table {
+        outcome.map_texts(&mut terminal_filter);
+    }
+    let mut doc = Vec::new();
+    match outcome {
+        Outcome::Scan(r) => write_scan(&mut doc, r, output.output.into())?,
+        Outcome::Explain(r) => write_explain(&mut doc, r, output.output.into())?,
+    }
+    let mut out = io::stdout().lock();
+    out.write_all(&doc)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// The Lambda configuration a `--save-logs` capture carries.
+fn with_saved_settings(mut opts: Options, inputs: &[PathBuf]) -> Result<Options, Failure> {
+    for dir in inputs.iter().filter(|p| p.is_dir()) {
+        let saved = read_settings(dir).map_err(|e| Failure::Exit(exit::INPUT, e))?;
+        opts.function_settings.extend(saved);
+    }
+    Ok(opts)
+}
+
+/// CloudWatch Logs ingestion lag worth a warning.
+const INGESTION_LAG_MS: Millis = 5 * 60_000;
+
+/// A live run: open the Insights source for the window, analyse, then flush
+/// `--save-logs` and say what the queries cost.
+fn run_live(
+    job: &Job,
+    source: &SourceArgs,
+    mut opts: Options,
+    verbose: u8,
+) -> Result<Outcome, Failure> {
+    if verbose >= 2 {
+        sdk_debug_log();
+    }
+    let contact = match job {
+        Job::Explain { contact_id } => Some(contact_id.as_str()),
+        Job::Scan { .. } => None,
+    };
+    let now = chrono::Utc::now().timestamp_millis();
+    let (aws, settings) = source.live_settings(contact, verbose, now).map_err(usage)?;
+    let (start, end) = (settings.start, settings.end);
+    eprintln!(
+        "window: {} to {} (UTC)",
+        format_time(start),
+        format_time(end)
+    );
+    if end > now - INGESTION_LAG_MS {
+        eprintln!(
+            "warning: the window ends less than 5 minutes ago: CloudWatch Logs ingestion lags, \
+             the latest events may be missing (rerun later, or pass --end)"
+        );
+    }
+    let mut insights = InsightsSource::open(&aws, settings)?;
+    opts.connect_group = Some(insights.connect_group().to_string());
+    opts.connect_group_exists = true;
+    opts.start = Some(start);
+    opts.end = Some(end);
+    // A failed or interrupted run commits no capture: dropping the source
+    // removes its partial files.
+    let mut outcome = check_strict(analyze(job, &mut insights, &opts)?, source.strict)?;
+    insights.finish()?;
+    let live = insights.live_run();
+    for line in live_lines(&live) {
+        eprintln!("{line}");
+    }
+    outcome.set_live(live);
+    Ok(outcome)
+}
+
+/// The AWS SDK's own debug log on stderr (`-vv`), without colours. The
+/// SDK redacts credentials and signatures in it.
+fn sdk_debug_log() {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::prelude::*;
+    let filter = Targets::new()
+        .with_target("aws", LevelFilter::DEBUG)
+        .with_target("connect_timeouts", LevelFilter::DEBUG);
+    let layer = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(false);
+    // Only fails when a subscriber is already set: then that one logs.
+    let _ = tracing_subscriber::registry()
+        .with(layer.with_filter(filter))
+        .try_init();
+}

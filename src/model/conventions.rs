@@ -1,0 +1,126 @@
+//! What AWS defines, and the allowances this tool adds to it: log-group
+//! names, block types, limits and defaults. Every stage reads them from
+//! here, so a limit or a name is written once.
+
+use super::Millis;
+
+/// Amazon Connect's flow-log groups: `/aws/connect/<instance alias>`.
+pub const CONNECT_GROUP_PREFIX: &str = "/aws/connect/";
+
+/// Lambda's default log groups: `/aws/lambda/<function name>`.
+pub const LAMBDA_GROUP_PREFIX: &str = "/aws/lambda/";
+
+/// The flow-log group of the instance with this alias.
+pub fn connect_group(alias: &str) -> String {
+    format!("{CONNECT_GROUP_PREFIX}{alias}")
+}
+
+/// Whether `group` is named like a Connect flow-log group.
+pub fn is_connect_group(group: &str) -> bool {
+    group.starts_with(CONNECT_GROUP_PREFIX)
+}
+
+/// Where a function logs unless its `LoggingConfig.LogGroup` says otherwise.
+pub fn default_lambda_group(function: &str) -> String {
+    format!("{LAMBDA_GROUP_PREFIX}{function}")
+}
+
+/// The function a Lambda log group belongs to: `/aws/lambda/<name>`, or the
+/// group's last path component for a custom `LoggingConfig.LogGroup`.
+pub fn function_of_group(group: &str) -> &str {
+    match group.strip_prefix(LAMBDA_GROUP_PREFIX) {
+        Some(name) => name,
+        None => group.rsplit('/').next().unwrap_or(group),
+    }
+}
+
+/// `ContactFlowModuleType`s of an "Invoke AWS Lambda function" block: the
+/// name flow logs use, and the flow-language name in case a log ever uses it
+/// (reference §0.2).
+pub const LAMBDA_MODULE_TYPES: [&str; 2] = ["InvokeExternalResource", "InvokeLambdaFunction"];
+
+pub fn is_lambda_module_type(module_type: &str) -> bool {
+    LAMBDA_MODULE_TYPES.contains(&module_type)
+}
+
+/// Connect's maximum synchronous block limit: the limit assumed when an
+/// entry logs no `TimeLimit`.
+pub const DEFAULT_BLOCK_LIMIT_MS: u32 = 8_000;
+
+/// Lambda's limit on an on-demand init phase (10 s).
+pub const INIT_LIMIT_MS: f64 = 10_000.0;
+
+/// Connect's clock runs from its side of the call: the invoke round trip
+/// comes on top of what Lambda reports. A wait this close to a block's limit
+/// counts as over it (the reference's real case: init 303 ms + duration
+/// 2694 ms = 2997 ms failed a 3000 ms block). An allowance of this tool's,
+/// not an AWS figure.
+pub const INVOKE_OVERHEAD_MS: f64 = 100.0;
+
+/// Connect retries an error "up to three times" within the block's limit.
+pub const MAX_CONNECT_RETRIES: usize = 3;
+
+/// Slack on both sides of a block's link window: clock skew between Connect
+/// and Lambda, and Connect's own latency. An allowance of this tool's.
+pub const CLOCK_SLACK_MS: Millis = 2_000;
+
+/// Logs Insights list price per GB scanned (us-east-1). From third-party
+/// pages, not AWS's pricing page (reference §5.2): an estimate.
+pub const INSIGHTS_USD_PER_GB: f64 = 0.005;
+
+/// Whether `text` is a UUID (8-4-4-4-12 hex digits), as contact ids and
+/// request ids are.
+pub fn is_uuid(text: &str) -> bool {
+    is_uuid_bytes(text.as_bytes())
+}
+
+/// UUID-shaped tokens (8-4-4-4-12 hex digits) in `text`, found whole:
+/// contact ids a function logged, request ids to keep whole when masking.
+pub fn uuid_tokens(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at + 36 <= bytes.len() {
+            let start = at;
+            at += 1;
+            let before_ok = start == 0 || !bytes[start - 1].is_ascii_hexdigit();
+            let after_ok = bytes.get(start + 36).is_none_or(|b| !b.is_ascii_hexdigit());
+            if before_ok && after_ok && is_uuid_bytes(&bytes[start..start + 36]) {
+                at = start + 36;
+                return text.get(start..start + 36);
+            }
+        }
+        None
+    })
+}
+
+fn is_uuid_bytes(b: &[u8]) -> bool {
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, &c)| match i {
+            8 | 13 | 18 | 23 => c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_names_round_trip() {
+        assert_eq!(connect_group("acme-prod"), "/aws/connect/acme-prod");
+        assert!(is_connect_group(&connect_group("acme-prod")));
+        assert!(!is_connect_group("/aws/lambda/acme"));
+        assert_eq!(function_of_group(&default_lambda_group("crm")), "crm");
+        assert_eq!(function_of_group("/custom/logs/crm-lookup"), "crm-lookup");
+        assert_eq!(function_of_group("crm"), "crm");
+    }
+
+    #[test]
+    fn uuids() {
+        assert!(is_uuid("3ff2093d-af96-43fd-b038-3c07cdd7609c"));
+        assert!(!is_uuid("3ff2093d-af96-43fd-b038-3c07cdd7609"));
+        assert!(!is_uuid("3ff2093d_af96-43fd-b038-3c07cdd7609c"));
+        assert!(!is_uuid("acme-prod"));
+    }
+}

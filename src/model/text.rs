@@ -1,0 +1,138 @@
+//! Every text field of a result, for the output filters (redaction,
+//! terminal escaping): the filters see each field with its kind.
+
+use super::{
+    ExplainResult, FlowEntry, InputsSummary, Invocation, InvocationStatus, Link, LogLine,
+    ScanResult, Verdict,
+};
+
+/// What kind of text a field holds, so a filter can treat it accordingly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextField<'a> {
+    /// Names and ids (flow names, block labels, streams, request ids).
+    Name,
+    /// Free text from the logs, or built from them (lines, evidence, fixes).
+    Log,
+    /// A block's `Parameters` JSON.
+    Parameters,
+    /// A block's `Results`, with its block type.
+    Results { module_type: &'a str },
+}
+
+/// A filter over text: `Some(new)` replaces the text.
+pub type TextFilter<'f> = dyn FnMut(TextField<'_>, &str) -> Option<String> + 'f;
+
+fn apply(filter: &mut TextFilter<'_>, field: TextField<'_>, text: &mut String) {
+    if let Some(new) = filter(field, text) {
+        *text = new;
+    }
+}
+
+fn apply_opt(filter: &mut TextFilter<'_>, field: TextField<'_>, text: &mut Option<String>) {
+    if let Some(t) = text {
+        apply(filter, field, t);
+    }
+}
+
+impl FlowEntry {
+    fn map_texts(&mut self, filter: &mut TextFilter<'_>) {
+        apply_opt(filter, TextField::Name, &mut self.contact_flow_name);
+        apply_opt(filter, TextField::Name, &mut self.identifier);
+        apply(filter, TextField::Name, &mut self.module_type);
+        apply_opt(filter, TextField::Parameters, &mut self.parameters);
+        let module_type = self.module_type.clone();
+        let field = TextField::Results {
+            module_type: &module_type,
+        };
+        apply_opt(filter, field, &mut self.results);
+    }
+}
+
+impl Invocation {
+    fn map_texts(&mut self, filter: &mut TextFilter<'_>) {
+        apply(filter, TextField::Name, &mut self.log_stream);
+        let lines = self
+            .init_lines
+            .iter_mut()
+            .chain(&mut self.custom_lines)
+            .chain(&mut self.platform_lines);
+        for line in lines {
+            line.map_texts(filter);
+        }
+        if let InvocationStatus::Error(Some(t)) = &mut self.status {
+            apply(filter, TextField::Name, t);
+        }
+    }
+}
+
+impl LogLine {
+    fn map_texts(&mut self, filter: &mut TextFilter<'_>) {
+        apply(filter, TextField::Log, &mut self.text);
+        apply_opt(filter, TextField::Log, &mut self.message);
+    }
+}
+
+impl Link {
+    fn map_texts(&mut self, filter: &mut TextFilter<'_>) {
+        for inv in &mut self.invocations {
+            inv.map_texts(filter);
+        }
+    }
+}
+
+impl Verdict {
+    fn map_texts(&mut self, filter: &mut TextFilter<'_>) {
+        for e in &mut self.evidence {
+            apply(filter, TextField::Log, &mut e.text);
+        }
+        apply(filter, TextField::Log, &mut self.fix);
+        apply(filter, TextField::Log, &mut self.key_fact);
+        if let Some(line) = self
+            .measurements
+            .run
+            .as_mut()
+            .and_then(|r| r.last_line.as_mut())
+        {
+            line.map_texts(filter);
+        }
+    }
+}
+
+impl InputsSummary {
+    fn map_texts(&mut self, filter: &mut TextFilter<'_>) {
+        for file in &mut self.files {
+            apply(filter, TextField::Name, &mut file.file);
+            for skip in &mut file.skipped {
+                apply(filter, TextField::Log, &mut skip.reason);
+            }
+        }
+    }
+}
+
+impl ScanResult {
+    /// Pass every text of the result through `filter`.
+    pub fn map_texts(&mut self, filter: &mut TextFilter<'_>) {
+        for f in &mut self.failures {
+            f.block.map_texts(filter);
+            f.link.map_texts(filter);
+            f.verdict.map_texts(filter);
+        }
+        self.inputs.map_texts(filter);
+    }
+}
+
+impl ExplainResult {
+    /// Pass every text of the result through `filter`.
+    pub fn map_texts(&mut self, filter: &mut TextFilter<'_>) {
+        for b in &mut self.blocks {
+            b.entry.map_texts(filter);
+            if let Some(link) = &mut b.link {
+                link.map_texts(filter);
+            }
+            if let Some(verdict) = &mut b.verdict {
+                verdict.map_texts(filter);
+            }
+        }
+        self.inputs.map_texts(filter);
+    }
+}

@@ -1,0 +1,152 @@
+//! Which Connect flow-log group a live run reads: named outright, by the
+//! instance's alias, or found among the account's `/aws/connect/` groups.
+
+use super::aws_error;
+use crate::model::conventions::{connect_group, is_connect_group, is_uuid, CONNECT_GROUP_PREFIX};
+use crate::source::SourceError;
+
+/// Which Connect flow-log group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// `--log-group`, named outright.
+    Group(String),
+    /// `--instance` given as an alias: `/aws/connect/<alias>`.
+    Alias(String),
+    /// `--instance` given as an instance id or ARN.
+    InstanceId(String),
+    /// Neither: the only `/aws/connect/` group of the account.
+    Any,
+}
+
+impl Target {
+    pub fn from_args(instance: Option<&str>, log_group: Option<&str>) -> Target {
+        match (log_group, instance) {
+            (Some(g), _) => Target::Group(g.to_string()),
+            (None, Some(i)) if i.starts_with("arn:") || is_uuid(i) => {
+                Target::InstanceId(i.to_string())
+            }
+            (None, Some(alias)) => Target::Alias(alias.to_string()),
+            (None, None) => Target::Any,
+        }
+    }
+}
+
+/// The Connect group to query, checked to exist, and the `/aws/connect/`
+/// groups of the account (for messages).
+pub(super) async fn resolve_group(
+    logs: &aws_sdk_cloudwatchlogs::Client,
+    target: &Target,
+    region: &str,
+) -> Result<(String, Vec<String>), SourceError> {
+    let connect_groups = list_groups(logs, CONNECT_GROUP_PREFIX).await?;
+    let listing = || {
+        if connect_groups.is_empty() {
+            format!("no {CONNECT_GROUP_PREFIX} log group exists in {region}")
+        } else {
+            format!(
+                "the {CONNECT_GROUP_PREFIX} log groups in {region}: {}",
+                connect_groups.join(", ")
+            )
+        }
+    };
+    let group = match target {
+        Target::Group(g) => g.clone(),
+        Target::Alias(alias) => connect_group(alias),
+        Target::InstanceId(id) => match connect_groups.as_slice() {
+            [only] => {
+                eprintln!(
+                    "note: instance {id}: using {only}, the only {CONNECT_GROUP_PREFIX} log group \
+                     (pass --instance <alias> or --log-group to be explicit)"
+                );
+                only.clone()
+            }
+            _ => {
+                return Err(SourceError::Config(format!(
+                    "cannot tell which log group belongs to instance {id} (the tool does not call \
+                     connect:DescribeInstance): pass --instance <alias> or --log-group; {}",
+                    listing()
+                )))
+            }
+        },
+        Target::Any => match connect_groups.as_slice() {
+            [only] => only.clone(),
+            [] => return Err(SourceError::Service(format!(
+                "no Amazon Connect flow-log group: {}; enable flow logs on the instance, or name the group with --log-group",
+                listing()
+            ))),
+            _ => return Err(SourceError::Config(format!(
+                "several Connect flow-log groups: pick one with --instance <alias> or --log-group; {}",
+                listing()
+            ))),
+        },
+    };
+    let exists = if is_connect_group(&group) {
+        connect_groups.contains(&group)
+    } else {
+        list_groups(logs, &group).await?.contains(&group)
+    };
+    if !exists {
+        return Err(SourceError::Service(format!(
+            "log group {group} not found; {}",
+            listing()
+        )));
+    }
+    Ok((group, connect_groups))
+}
+
+async fn list_groups(
+    logs: &aws_sdk_cloudwatchlogs::Client,
+    prefix: &str,
+) -> Result<Vec<String>, SourceError> {
+    let mut names = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let out = logs
+            .describe_log_groups()
+            .log_group_name_prefix(prefix)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| aws_error::describe(&e, "logs:DescribeLogGroups", prefix, ""))?;
+        names.extend(
+            out.log_groups
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|g| g.log_group_name),
+        );
+        match out.next_token {
+            Some(t) if !t.is_empty() => token = Some(t),
+            _ => break,
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instance_ids_and_arns_are_told_from_aliases() {
+        assert_eq!(
+            Target::from_args(Some("acme-prod"), None),
+            Target::Alias("acme-prod".into())
+        );
+        let id = "3ff2093d-af96-43fd-b038-3c07cdd7609c";
+        assert_eq!(
+            Target::from_args(Some(id), None),
+            Target::InstanceId(id.into())
+        );
+        let arn = format!("arn:aws:connect:us-east-1:111122223333:instance/{id}");
+        assert_eq!(
+            Target::from_args(Some(&arn), None),
+            Target::InstanceId(arn.clone())
+        );
+        assert_eq!(
+            Target::from_args(Some(id), Some("/custom/flows")),
+            Target::Group("/custom/flows".into())
+        );
+        assert_eq!(Target::from_args(None, None), Target::Any);
+    }
+}
