@@ -13,6 +13,7 @@ pub mod analyze;
 pub mod app;
 pub mod classify;
 pub mod cli;
+pub(crate) mod json_scan;
 pub mod link;
 pub mod model;
 pub mod parse;

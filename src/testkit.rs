@@ -80,10 +80,20 @@ pub fn cold(mut inv: Invocation, init_at: Millis, init_ms: f64) -> Invocation {
 /// Add custom lines at these offsets (ms) from START.
 pub fn say(mut inv: Invocation, lines: &[(Millis, &str)]) -> Invocation {
     for (offset, text) in lines {
-        inv.custom_lines
-            .push(LogLine::plain(inv.start + offset, *text));
+        inv.custom_lines.push(logged(inv.start + offset, text));
     }
     inv
+}
+
+/// A line of the function's output as the assembler keeps it (its message
+/// read, when a runtime prefix surrounds it).
+pub fn logged(at: Millis, text: &str) -> LogLine {
+    match crate::parse::lambda::parse_lambda_line(text) {
+        LambdaRecord::App { level, message, .. } => {
+            crate::parse::lambda::output_line(at, text.to_string(), level.as_deref(), message)
+        }
+        _ => LogLine::plain(at, text),
+    }
 }
 
 pub fn ended(mut inv: Invocation, status: InvocationStatus) -> Invocation {

@@ -209,6 +209,19 @@ mod tests {
     }
 
     #[test]
+    fn the_qualifier_is_known_when_every_block_used_the_same() {
+        let a = lambda_block("a", T0, "crm", 3000, GENERIC);
+        let b = lambda_block("b", T0 + 600_000, "crm", 3000, GENERIC);
+        assert_eq!(Windows::around(&[&a, &b]).qualifier("crm"), Some("live"));
+        let mut unqualified = b.clone();
+        if let Some(l) = unqualified.lambda.as_mut() {
+            l.qualifier = None;
+        }
+        assert_eq!(Windows::around(&[&a, &unqualified]).qualifier("crm"), None);
+        assert_eq!(Windows::around(&[&a]).qualifier("billing"), None);
+    }
+
+    #[test]
     fn touches_blocks_whose_window_overlaps() {
         let a = lambda_block("a", T0, "crm", 3000, GENERIC);
         let w = Windows::around(&[&a]);

@@ -201,6 +201,11 @@ fn measure(inv: &Invocation, limit: f64) -> RunMeasurements {
         silence_ms: (watched_until - silence_from).max(0) as f64,
         silence_from,
         last_line: last_line.cloned(),
+        init_timeout_reported_ms: inv
+            .init_reports
+            .iter()
+            .find(|r| r.status.as_deref() == Some("timeout"))
+            .and_then(|r| r.duration_ms),
         timeout_hit_s: match inv.status {
             InvocationStatus::Timeout => inv
                 .timed_out_after_s

@@ -149,6 +149,9 @@ pub struct RunMeasurements {
     pub last_line: Option<LogLine>,
     /// The function's own timeout, when it hit it (s).
     pub timeout_hit_s: Option<f64>,
+    /// How long init ran when an INIT_REPORT (or RESTORE_REPORT) said it
+    /// timed out.
+    pub init_timeout_reported_ms: Option<f64>,
 }
 
 impl Measurements {

@@ -4,7 +4,7 @@
 //! export can mix both): a line starting with `{` is tried as JSON first and
 //! falls back to the function's own output when it is not valid JSON.
 
-use crate::model::LambdaRecord;
+use crate::model::{LambdaRecord, LogLine, Millis};
 use crate::parse::{lambda_json, lambda_text};
 
 /// Parse one Lambda log event message. Never fails: a line that is not a
@@ -30,6 +30,23 @@ pub fn parse_lambda_line(message: &str) -> LambdaRecord {
         return LambdaRecord::app(line);
     }
     lambda_text::parse_text(line)
+}
+
+/// A line of the function's own output as evidence keeps it: the text as
+/// logged and, when a runtime prefix (or a JSON log's envelope) surrounds
+/// it, the message (what `LambdaRecord::App` read).
+pub fn output_line(
+    timestamp: Millis,
+    text: String,
+    level: Option<&str>,
+    message: String,
+) -> LogLine {
+    let message = (level.is_some() && message != text).then_some(message);
+    LogLine {
+        timestamp,
+        text,
+        message,
+    }
 }
 
 /// Node's markers for an invocation its handler failed (the runtime writes

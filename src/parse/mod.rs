@@ -2,7 +2,6 @@
 
 pub mod connect;
 pub mod invocations;
-pub(crate) mod json_scan;
 mod jsonutil;
 pub mod lambda;
 mod lambda_json;

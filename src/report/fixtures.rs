@@ -96,6 +96,7 @@ fn measured(limit_ms: u32, assumed: bool, run: Option<(&Invocation, f64)>) -> Me
             silence_from: inv.start,
             last_line: inv.custom_lines.last().cloned(),
             timeout_hit_s: None,
+            init_timeout_reported_ms: None,
         }),
     }
 }

@@ -24,8 +24,6 @@ pub mod text;
 
 #[cfg(test)]
 mod fixtures;
-#[cfg(test)]
-mod schema_tests;
 
 use crate::model::{ExplainResult, Millis, ScanResult};
 use std::io::{self, Write};
@@ -144,15 +142,52 @@ mod tests {
         assert!(format_time(i64::MAX).contains("ms since epoch"));
     }
 
+    /// Lines longer than `width`, except a wrapped paragraph's line that is
+    /// one word too long to break (ids and URLs stay whole), and the header
+    /// above the first blank line (the period and the groups, unwrapped).
+    fn too_wide(text: &str, width: usize) -> Vec<&str> {
+        text.lines()
+            .skip_while(|l| !l.is_empty())
+            .filter(|l| l.chars().count() > width)
+            .filter(|l| l.starts_with('|') || l.split_whitespace().count() > 2)
+            .collect()
+    }
+
     #[test]
-    fn narrow_widths_still_render() {
-        let options = RenderOptions { width: Some(60) };
-        let mut out = Vec::new();
-        let scan = fixtures::scan();
-        assert!(write_scan_with(&mut out, &scan, OutputFormat::Table, &options).is_ok());
-        let explain = fixtures::explain();
-        assert!(write_explain_with(&mut out, &explain, OutputFormat::Table, &options).is_ok());
-        assert!(!out.is_empty());
+    fn scan_and_explain_fit_the_width_asked_for() {
+        for width in [80u16, 100, 120] {
+            let options = RenderOptions { width: Some(width) };
+            let mut scan = Vec::new();
+            write_scan_with(&mut scan, &fixtures::scan(), OutputFormat::Table, &options)
+                .expect("rendered");
+            let scan = String::from_utf8_lossy(&scan);
+            assert_eq!(
+                too_wide(&scan, usize::from(width)),
+                Vec::<&str>::new(),
+                "{width}:\n{scan}"
+            );
+            // explain keeps block and invocation lines whole (ids, times and
+            // log text are copied from them); only the fix is wrapped.
+            let mut explain = Vec::new();
+            write_explain_with(
+                &mut explain,
+                &fixtures::explain(),
+                OutputFormat::Table,
+                &options,
+            )
+            .expect("rendered");
+            let explain = String::from_utf8_lossy(&explain);
+            let fix: Vec<&str> = explain
+                .lines()
+                .skip_while(|l| !l.trim_start().starts_with("fix:"))
+                .take_while(|l| l.starts_with("      "))
+                .collect();
+            assert!(fix.len() > 1, "{explain}");
+            assert!(
+                fix.iter().all(|l| l.chars().count() <= usize::from(width)),
+                "{fix:?}"
+            );
+        }
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub fn write_scan_table(out: &mut dyn Write, result: &ScanResult, width: u16) ->
         write_paragraph(out, i + 1, failure, usize::from(width))?;
     }
     writeln!(out)?;
-    writeln!(out, "{}", inputs_line(&result.inputs))
+    write_wrapped(out, "", &inputs_line(&result.inputs), usize::from(width))
 }
 
 /// A table with the settings every table of the report shares.
@@ -292,6 +292,26 @@ mod tests {
             assert!(text.contains(needle), "missing {needle:?} in\n{text}");
         }
         assert!(text.lines().all(|l| l.chars().count() <= 120), "{text}");
+    }
+
+    /// The table renders what the verdict decided; it never reads the
+    /// invocation again to say it another way.
+    #[test]
+    fn key_fact_and_limit_come_from_the_verdict() {
+        let mut scan = fixtures::scan();
+        let verdict = &mut scan.failures[0].verdict;
+        verdict.key_fact = "verdict-says-so".into();
+        verdict.measurements.limit_ms = 4321;
+        verdict.measurements.limit_assumed = true;
+        let text = render(&scan);
+        assert!(text.contains("verdict-says-so"), "{text}");
+        let row: Vec<&str> = text
+            .lines()
+            .skip_while(|l| !l.starts_with("| 1 "))
+            .take(3)
+            .collect();
+        assert!(row[1].contains("| limit 4321 ms |"), "{text}");
+        assert!(row[2].contains("| (default)     |"), "{text}");
     }
 
     #[test]

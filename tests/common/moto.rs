@@ -13,15 +13,18 @@ pub struct Moto {
     server: PathBuf,
 }
 
-/// `.venv/bin/moto_server`, as `scripts/test.sh` exports it.
+/// The emulator: `$MOTO_SERVER` (set by `scripts/test.sh`, and by CI), else
+/// the `.venv/bin/moto_server` that `scripts/test.sh` installs, so a plain
+/// `cargo test` works once it has run. Missing, the live tests fail (never
+/// skip) with one line saying what to run.
 fn moto_server() -> PathBuf {
-    let Some(path) = std::env::var_os("MOTO_SERVER") else {
-        panic!("MOTO_SERVER is not set: run the tests with scripts/test.sh, which installs moto into .venv and exports it");
+    let path = match std::env::var_os("MOTO_SERVER") {
+        Some(path) => PathBuf::from(path),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/moto_server"),
     };
-    let path = PathBuf::from(path);
     assert!(
         path.is_file(),
-        "MOTO_SERVER={} does not exist: run the tests with scripts/test.sh",
+        "the AWS emulator is not installed ({} is missing): run scripts/test.sh once",
         path.display()
     );
     path

@@ -62,10 +62,11 @@ fn fix(case: &Case<'_>) -> String {
 }
 
 fn key_fact(case: &Case<'_>) -> String {
+    let run = case.m.run.as_ref();
     match timeouts(case).next() {
         Some(r) => format!(
             "init timed out ({}, phase {})",
-            format_opt_ms(r.duration_ms),
+            format_opt_ms(run.and_then(|m| m.init_timeout_reported_ms)),
             r.phase.as_deref().unwrap_or("?")
         ),
         None => format!(

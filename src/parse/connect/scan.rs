@@ -10,8 +10,8 @@
 //! which then gives its own answer.
 
 use super::{parse_iso_millis, ConnectParseError, FlowPeek};
+use crate::json_scan::Scanner;
 use crate::model::Millis;
-use crate::parse::json_scan::Scanner;
 use std::borrow::Cow;
 use std::ops::Not;
 

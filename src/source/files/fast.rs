@@ -12,6 +12,7 @@
 
 use super::event::{Delivery, EventObj, Field};
 use super::quick;
+use crate::json_scan::is_json_space;
 use serde::de::IgnoredAny;
 use std::io::{self, Read};
 
@@ -177,7 +178,7 @@ impl<R: Read> Buf<R> {
     fn peek(&mut self) -> Fast<Option<u8>> {
         loop {
             while let Some(&b) = self.bytes()[..self.end].get(self.pos) {
-                if !super::is_json_space(b) {
+                if !is_json_space(b) {
                     return Ok(Some(b));
                 }
                 self.pos += 1;
@@ -196,22 +197,12 @@ impl<R: Read> Buf<R> {
         Ok(())
     }
 
-    /// An object key without escapes.
-    fn key(&mut self) -> Fast<Vec<u8>> {
-        self.expect(b'"')?;
-        loop {
-            if let Some(end) = memchr::memchr2(b'"', b'\\', &self.bytes()[self.pos..self.end]) {
-                if self.bytes()[self.pos + end] == b'\\' {
-                    return Err(Anomaly);
-                }
-                let key = self.bytes()[self.pos..self.pos + end].to_vec();
-                self.pos += end + 1;
-                return Ok(key);
-            }
-            if !self.fill()? {
-                return Err(Anomaly);
-            }
-        }
+    /// An object key, read by serde (escapes included: the general reader
+    /// reads it the same way). Keys are few: one per page's top level.
+    fn key(&mut self) -> Fast<String> {
+        let mut key = None;
+        self.value::<String, _>(|k| key = Some(k))?;
+        key.ok_or(Anomaly)
     }
 
     /// Parse one JSON value at `pos` as `T` and hand it to `with`.
@@ -321,13 +312,13 @@ pub(super) fn read_filter_log_events<R: Read>(
                 if buf.peek()?.is_none() {
                     return Err(Anomaly);
                 }
-                match key.as_slice() {
-                    b"events" => {
+                match key.as_str() {
+                    "events" => {
                         events(&mut buf, out)?;
                         had_list = true;
                     }
                     // get-query-results rows: the general reader's job.
-                    b"results" => return Err(Anomaly),
+                    "results" => return Err(Anomaly),
                     _ => buf.value::<IgnoredAny, _>(|_| {})?,
                 }
                 match buf.peek()? {

@@ -3,6 +3,7 @@
 use super::event::{self, reason, Delivery, EventObj};
 use super::quick::{self, QuickEvent};
 use super::{not_an_export, InputError};
+use crate::json_scan::is_json_space;
 use serde_json::{Map, Value};
 use std::io::{self, BufRead};
 
@@ -52,7 +53,7 @@ fn read_capped<R: BufRead>(
         line += 1;
         let text = trim_end(&buf);
         // An overlong line was not kept: `buf` holds none of it.
-        if fits && text.iter().all(|&b| super::is_json_space(b)) {
+        if fits && text.iter().all(|&b| is_json_space(b)) {
             continue;
         }
         if recognised && fits && text.trim_ascii_start().starts_with(b"{") {
@@ -94,11 +95,11 @@ fn read_capped<R: BufRead>(
 /// (see `quick`); `None` leaves it to serde.
 fn quick_line(text: &[u8]) -> Option<QuickEvent<'_>> {
     // JSON whitespace only (`trim_ascii` would also take a form feed).
-    let start = text.iter().position(|&b| !super::is_json_space(b))?;
+    let start = text.iter().position(|&b| !is_json_space(b))?;
     let (ev, used) = quick::event(&text[start..])?;
     text[start + used..]
         .iter()
-        .all(|&b| super::is_json_space(b))
+        .all(|&b| is_json_space(b))
         .then_some(ev)
 }
 

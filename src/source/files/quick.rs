@@ -6,13 +6,13 @@
 //! document, a stop at every `\"`) once to find its end and again to check
 //! it, and the delivery walks it a third time to unescape it. This parser
 //! finds the fields in one walk (with the validating scanner the Connect
-//! peek uses, `parse::json_scan`) and checks what JSON requires of them, and
+//! peek uses, `json_scan`) and checks what JSON requires of them, and
 //! accepts only that common shape: any other value, escape or layout makes
 //! it answer `None`, and the caller parses the element with serde as
 //! before. So it can only be faster, never different.
 
+use crate::json_scan::Scanner;
 use crate::model::Millis;
-use crate::parse::json_scan::Scanner;
 
 /// The fields of one event object in the common shape, borrowed.
 #[derive(Debug, PartialEq, Eq)]

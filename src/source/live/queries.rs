@@ -75,5 +75,112 @@ fn escape(text: &str) -> String {
 }
 
 #[cfg(test)]
-#[path = "queries_tests.rs"]
-mod tests;
+mod tests {
+    //! The filters keep every row the engine needs: a tiny evaluator of the
+    //! query subset emitted (`filter @message like "..." or ...`), run over
+    //! realistic Connect entries (the shapes of the reference captures).
+
+    use super::*;
+    use crate::model::Origin;
+    use crate::parse::connect::parse_flow_entry;
+
+    fn passes(query: &str, message: &str) -> bool {
+        evaluate_filter(query, message).unwrap_or(false)
+    }
+
+    const CONTACT: &str = "c627399f-13ca-47fa-b6d9-5396c24e5a9e";
+    const OTHER: &str = "7aa1dc3e-232a-42dd-abf3-04e6b60532b3";
+
+    fn entries() -> Vec<String> {
+        let flow = "\"ContactFlowId\":\"arn:aws:connect:us-east-1:111122223333:instance/3ff2093d-af96-43fd-b038-3c07cdd7609c/contact-flow/9a687645-4cb5-4869-bf7c-3a7db68d511a\",\"ContactFlowName\":\"Main IVR\"";
+        let arn = "arn:aws:lambda:us-east-1:111122223333:function:crm-lookup:live";
+        let mut out = Vec::new();
+        for contact in [CONTACT, OTHER] {
+            out.extend([
+            // Failed block, compact (Results first, as Connect writes it).
+            format!(r#"{{"Results":"The Lambda Function Returned An Error.","ContactId":"{contact}",{flow},"ContactFlowModuleType":"InvokeExternalResource","Identifier":"Lookup caller","Timestamp":"2026-11-28T10:00:00.100Z","Parameters":{{"FunctionArn":"{arn}","ResponseValidation":"ResponseType=STRING_MAP","TimeLimit":"3000"}}}}"#),
+            // Successful block (a neighbour for the linking assignment).
+            format!(r#"{{"ContactId":"{contact}",{flow},"ContactFlowModuleType":"InvokeExternalResource","Identifier":"Lookup caller","Timestamp":"2026-11-28T10:00:00.100Z","ExternalResults":{{"isSuccess":"true"}},"Parameters":{{"FunctionArn":"{arn}","TimeLimit":"3000"}}}}"#),
+            // Pretty-printed, as re-serialized by tools (spaces after colons).
+            format!("{{\n \"Results\": \"Status Code: 403; Error Code: AccessDeniedException\",\n \"ContactId\": \"{contact}\",\n \"ContactFlowModuleType\": \"InvokeExternalResource\",\n \"Identifier\": \"Update session\",\n \"Timestamp\": \"2026-11-28T10:00:01.000Z\",\n \"Parameters\": {{\n  \"FunctionArn\": \"arn:aws:lambda:us-east-1:123456789012:function:ConnectAssistantUpdateSessionData-dev\"\n }}\n}}"),
+            // The legacy module name.
+            format!(r#"{{"Results":"Timeout","ContactId":"{contact}","ContactFlowModuleType":"InvokeLambdaFunction","Identifier":"x","Timestamp":"2026-11-28T10:00:02.000Z","Parameters":{{"FunctionArn":"{arn}","TimeLimit":"8"}}}}"#),
+            // Other blocks: wanted by explain for its own contact only.
+            format!(r#"{{"Results":"Success","ContactId":"{contact}",{flow},"ContactFlowModuleType":"PlayPrompt","Identifier":"Sorry prompt","Timestamp":"2026-11-28T10:00:03.130Z","Parameters":{{"Text":"Sorry"}}}}"#),
+            format!(r#"{{"ContactId":"{contact}","ContactFlowModuleType":"SetLoggingBehavior","Identifier":"log","Timestamp":"2026-11-28T10:00:00.010Z","Parameters":{{"LoggingBehavior":"Enable"}}}}"#),
+        ]);
+        }
+        out
+    }
+
+    fn origin() -> Origin {
+        Origin {
+            file: "test".into(),
+            line: 1,
+        }
+    }
+
+    #[test]
+    fn the_scan_filter_keeps_every_lambda_block_and_drops_other_blocks() {
+        let query = connect_query(None);
+        let mut kept = 0;
+        for message in entries() {
+            let entry = parse_flow_entry(&message, 0, origin()).expect("a flow entry");
+            if entry.lambda.is_some() {
+                assert!(
+                    passes(&query, &message),
+                    "dropped a Lambda block: {message}"
+                );
+                kept += 1;
+            } else {
+                assert!(!passes(&query, &message), "kept {message}");
+            }
+        }
+        assert_eq!(kept, 8);
+    }
+
+    #[test]
+    fn the_explain_filter_also_keeps_every_entry_of_the_contact() {
+        let query = connect_query(Some(CONTACT));
+        for message in entries() {
+            let entry = parse_flow_entry(&message, 0, origin()).expect("a flow entry");
+            assert_eq!(
+                passes(&query, &message),
+                connect_row_wanted(&message, Some(CONTACT)),
+                "the client-side check differs from the query: {message}"
+            );
+            if entry.lambda.is_some() || entry.contact_id == CONTACT {
+                assert!(passes(&query, &message), "dropped {message}");
+            } else {
+                assert!(!passes(&query, &message), "kept {message}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_lambda_query_keeps_every_line_and_returns_raw_events_only() {
+        let query = lambda_query();
+        assert!(!query.contains("filter"));
+        for line in [
+        "START RequestId: 8b9836de-3acb-46ae-82da-080b95e77880 Version: 7\n",
+        "2026-11-28T10:00:02.360Z\t8b9836de-3acb-46ae-82da-080b95e77880\tINFO\tlooking up caller\n",
+        r#"{"time":"2026-11-28T10:00:03.750Z","type":"platform.report","record":{"requestId":"x","status":"timeout"}}"#,
+    ] {
+        assert!(passes(&query, line));
+    }
+        for q in [connect_query(Some(CONTACT)), lambda_query()] {
+            assert!(q.starts_with("fields @timestamp, @logStream, @log, @message\n"));
+        }
+    }
+
+    #[test]
+    fn the_evaluator_understands_only_what_is_emitted() {
+        assert!(passes(
+            "| filter @message like \"a\" or @message like \"b\"",
+            "xbx"
+        ));
+        assert!(!passes("| filter @message like \"a\"", "xbx"));
+        // A term it cannot read fails loudly instead of passing silently.
+        assert!(!passes("| filter ContactId = \"a\"", "a"));
+    }
+}

@@ -1,8 +1,16 @@
-//! A validating scanner over JSON text that accepts only what it is sure
-//! serde_json accepts the same way: strict grammar (numbers, literals,
-//! strings without control characters, simple escapes) and a bounded
-//! depth. Anything else stops it (`None`), and its callers fall back to
-//! serde. Used by the Connect entry peek and the quick event-object parser.
+//! The one hand-written JSON tokenizer: a validating scanner over JSON text
+//! that accepts only what it is sure serde_json accepts the same way: strict
+//! grammar (numbers, literals, strings without control characters, simple
+//! escapes) and a bounded depth. Anything else stops it (`None`), and its
+//! callers fall back to serde. Used by the file reader (the quick
+//! event-object parser, the filter-log-events splitter) and by the Connect
+//! entry peek; everything else about JSON is serde's.
+
+/// JSON's whitespace.
+#[inline]
+pub(crate) fn is_json_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
 
 /// serde_json stops at 128 levels; stay well below.
 const MAX_DEPTH: usize = 100;
@@ -30,7 +38,7 @@ impl Scanner<'_> {
 
     #[inline]
     pub fn ws(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        while self.peek().is_some_and(is_json_space) {
             self.i += 1;
         }
     }
