@@ -98,6 +98,7 @@ pub fn scan(source: &mut dyn LogSource, opts: &Options) -> Result<ScanResult, An
     Ok(ScanResult {
         scope: scope(&connect, opts, lambda_groups),
         lambda_blocks: connect.lambda_blocks_in_period,
+        lambda_blocks_by_function: connect.lambda_blocks_by_function,
         contacts: connect.contacts_in_period,
         failures,
         inputs,

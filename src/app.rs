@@ -4,13 +4,14 @@
 //! stdout, and choose the exit code. The only module that prints.
 
 use crate::analyze::{self, AnalyzeError, Options};
-use crate::cli::{Cli, Format, Job, OutputArgs, SourceArgs};
+use crate::cli::{Cli, ColorWhen, Format, Job, OutputArgs, SourceArgs};
 use crate::model::{ExplainResult, InputsSummary, LiveRun, Millis, ScanResult, TextFilter};
 use crate::redact::redact_filter;
 use crate::report::escape::terminal_filter;
 use crate::report::inputs::{skipped_warning, strict_error};
 use crate::report::live::live_lines;
-use crate::report::{write_explain, write_scan};
+use crate::report::style::{paint, WARNING};
+use crate::report::{write_explain_with, write_scan_with, RenderOptions};
 use crate::source::live::save::read_settings;
 use crate::source::live::InsightsSource;
 use crate::source::offline::FileSource;
@@ -83,8 +84,9 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         let outcome = analyze(&job, &mut FileSource::open(&source.input)?, &opts)?;
         check_strict(outcome, source.strict)?
     };
+    let stderr_color = colored(output.color, &io::stderr());
     for line in skipped_warning(outcome.inputs(), output.verbose > 0) {
-        eprintln!("{line}");
+        eprintln!("{}", paint_warning(&line, stderr_color));
     }
     render(&mut outcome, &output)?;
     Ok(match job {
@@ -154,15 +156,44 @@ fn render(outcome: &mut Outcome, output: &OutputArgs) -> Result<(), Failure> {
     if output.output == Format::Table {
         outcome.map_texts(&mut terminal_filter);
     }
+    let stdout = io::stdout();
+    let options = RenderOptions {
+        width: output.width.or_else(|| terminal_width(&stdout)),
+        details: output.details,
+        color: output.output == Format::Table && colored(output.color, &stdout),
+    };
     let mut doc = Vec::new();
     match outcome {
-        Outcome::Scan(r) => write_scan(&mut doc, r, output.output.into())?,
-        Outcome::Explain(r) => write_explain(&mut doc, r, output.output.into())?,
+        Outcome::Scan(r) => write_scan_with(&mut doc, r, output.output.into(), &options)?,
+        Outcome::Explain(r) => write_explain_with(&mut doc, r, output.output.into(), &options)?,
     }
     let mut out = io::stdout().lock();
     out.write_all(&doc)?;
     out.flush()?;
     Ok(())
+}
+
+/// Whether to paint what goes to `stream`: `--color`, else (auto) what
+/// NO_COLOR, CLICOLOR_FORCE, TERM and a terminal say.
+pub fn colored<S: anstream::stream::RawStream>(when: ColorWhen, stream: &S) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never,
+    }
+}
+
+/// The terminal's width, when stdout is one.
+fn terminal_width(stdout: &io::Stdout) -> Option<u16> {
+    terminal_size::terminal_size_of(stdout).map(|(w, _)| w.0)
+}
+
+/// A `warning: ...` line with its first word painted.
+fn paint_warning(line: &str, color: bool) -> String {
+    match line.strip_prefix("warning:") {
+        Some(rest) => format!("{}{rest}", paint("warning:", WARNING, color)),
+        None => line.to_string(),
+    }
 }
 
 /// The Lambda configuration a `--save-logs` capture carries.

@@ -58,6 +58,15 @@ pub enum Job {
     Explain { contact_id: String },
 }
 
+impl Cli {
+    /// `--color`, for what is said before and after the run (errors).
+    pub fn color(&self) -> ColorWhen {
+        match &self.command {
+            Command::Scan { output, .. } | Command::Explain { output, .. } => output.color,
+        }
+    }
+}
+
 impl Command {
     /// The job, its source and its output options.
     pub fn into_parts(self) -> (Job, SourceArgs, OutputArgs) {
@@ -159,6 +168,25 @@ pub struct OutputArgs {
     /// masked in every output.
     #[arg(long)]
     pub no_redact: bool,
+    /// Under the triage screen, each failure's evidence and whole fix
+    /// (the table output of `scan`).
+    #[arg(long)]
+    pub details: bool,
+    /// Fit the table to N columns [default: the terminal's width; when
+    /// stdout is not a terminal, values are never cut].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(40..=1000))]
+    pub width: Option<u16>,
+    /// Colour classes, headings and warnings: auto (terminals only; honours
+    /// NO_COLOR and CLICOLOR_FORCE), always, never.
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -15,7 +15,13 @@ pub fn format_time(ms: Millis) -> String {
 /// A duration in milliseconds, as people read it: `840 ms`, `3594 ms`
 /// (whole milliseconds, halves rounded away from zero).
 pub fn format_ms(ms: f64) -> String {
-    format!("{} ms", ms.round() as i64)
+    format!("{} ms", whole_ms(ms))
+}
+
+/// Whole milliseconds without the unit, rounded as `format_ms` rounds:
+/// for a sum whose unit is said once at its end.
+pub fn whole_ms(ms: f64) -> i64 {
+    ms.round() as i64
 }
 
 /// `format_ms` for an optional value, `?` when unknown.

@@ -103,7 +103,9 @@ fn fail_on_findings_exits_one_only_with_findings() {
         .arg(dir.path())
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("No failed Lambda blocks"));
+        .stdout(predicate::str::contains(
+            "No Lambda block ran in /aws/connect/acme-prod in 2026-11-28T10:00:01.000Z",
+        ));
 }
 
 #[test]

@@ -56,7 +56,9 @@ fn personal_data_is_masked_in_every_output_by_default() {
     let dir = tempfile::tempdir().unwrap();
     write_hostile(dir.path());
     for format in ["table", "json", "ndjson"] {
-        let out = run(dir.path(), &["-o", format]);
+        // The table shows whole ids and the evidence under --details.
+        let details = if format == "table" { "--details" } else { "-v" };
+        let out = run(dir.path(), &["-o", format, details]);
         assert!(
             !out.contains("2065550168"),
             "{format}: phone leaked:\n{out}"

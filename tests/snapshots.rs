@@ -19,9 +19,15 @@ fn stdout_of(args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 
+/// In a pipe: nothing cut, with every failure's evidence (`--details`).
 #[test]
 fn demo_scan_table() {
-    insta::assert_snapshot!(stdout_of(&["scan", "--input", "fixtures/demo"]));
+    insta::assert_snapshot!(stdout_of(&[
+        "scan",
+        "--input",
+        "fixtures/demo",
+        "--details"
+    ]));
 }
 
 #[test]

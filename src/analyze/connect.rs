@@ -23,6 +23,8 @@ pub struct ConnectData {
     pub lambda_blocks: Vec<FlowEntry>,
     /// Every Lambda block in the period, de-duplicated (kept or not).
     pub lambda_blocks_in_period: u64,
+    /// The same, per function.
+    pub lambda_blocks_by_function: BTreeMap<String, u64>,
     /// `explain` only: the contact's entries, de-duplicated, in time order.
     pub contact_entries: Vec<FlowEntry>,
     pub contacts_in_period: u64,
@@ -200,16 +202,22 @@ impl<'a> ConnectCollector<'a> {
         };
         let mut data = state.data;
         data.contacts_in_period = state.contacts.len() as u64;
-        data.lambda_blocks_in_period = data
+        let mut by_function: BTreeMap<String, u64> = BTreeMap::new();
+        let full = data
             .lambda_blocks
             .iter()
             .filter(|b| within(b.timestamp, self.opts))
-            .count() as u64
-            + state
-                .slim
-                .iter()
-                .filter(|b| within(b.timestamp, self.opts))
-                .count() as u64;
+            .filter_map(|b| b.lambda.as_ref().map(|l| l.function_name.as_str()));
+        let slim = state
+            .slim
+            .iter()
+            .filter(|b| within(b.timestamp, self.opts))
+            .map(|b| state.strings.text(b.function));
+        for function in full.chain(slim) {
+            *by_function.entry(function.to_string()).or_default() += 1;
+        }
+        data.lambda_blocks_in_period = by_function.values().sum();
+        data.lambda_blocks_by_function = by_function;
         // The blocks any link can involve: near a failed block, or near a
         // Lambda block of the explain contact (a superset of the windows
         // the analysis links in).

@@ -45,6 +45,7 @@ pub fn classify(block: &FlowEntry, link: &Link, settings: Option<&FunctionSettin
     Verdict {
         class,
         key_fact: (rule(class).key_fact)(&case),
+        action: (rule(class).action)(&case),
         measurements: case.m,
         evidence,
         contributing,
@@ -522,6 +523,9 @@ mod class_tests {
             let v = example(class);
             assert_eq!(v.class, class, "{:#?}", v.evidence);
             assert!(!v.fix.is_empty() && !v.key_fact.is_empty(), "{class}");
+            // One line on a 100-column screen, naming the function.
+            assert!(v.action.chars().count() <= 90, "{class}: {}", v.action);
+            assert!(v.action.contains("crm-lookup"), "{class}: {}", v.action);
             assert!(v.evidence[0].text.starts_with("Connect: block"), "{class}");
         }
     }
@@ -539,10 +543,14 @@ mod class_tests {
     fn measured_numbers(v: &Verdict) -> Vec<String> {
         let m = &v.measurements;
         let ms = |x: f64| format_ms(x).trim_end_matches(" ms").to_string();
-        let mut out = vec![ms(m.limit()), format!("{:.2}", m.limit() / 1000.0)];
+        let seconds = |s: f64| {
+            let text = format!("{s:.2}");
+            text.trim_end_matches('0').trim_end_matches('.').to_string()
+        };
+        let mut out = vec![ms(m.limit()), seconds(m.limit() / 1000.0)];
         out.push(ms(m.overhead_ms));
         out.push(ms(INIT_LIMIT_MS));
-        out.extend(m.function_timeout_s().map(|s| format!("{s:.2}")));
+        out.extend(m.function_timeout_s().map(seconds));
         if let Some(r) = &m.run {
             out.push(ms(r.init_ms));
             out.push(ms(r.silence_ms));
@@ -607,8 +615,8 @@ mod class_tests {
         assert_eq!(
             v.key_fact,
             format!(
-                "init 303 ms + handler 2694 ms = 2997 ms, within {} of the 3000 ms limit",
-                format_ms(INVOKE_OVERHEAD_MS)
+                "init 303 + handler 2694 = 2997, within {} of 3000 ms limit",
+                crate::units::whole_ms(INVOKE_OVERHEAD_MS)
             )
         );
         let run = v.measurements.run.as_ref().expect("linked");

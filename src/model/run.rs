@@ -1,6 +1,8 @@
 //! What a run read and produced: the inputs, the period, and the results
 //! of `scan` and `explain`.
 
+use std::collections::BTreeMap;
+
 use super::{Failure, FlowEntry, FunctionConfig, Link, Millis, Verdict};
 
 /// Lines of one file that could not be used, by reason.
@@ -48,6 +50,8 @@ pub struct ScanResult {
     pub scope: Scope,
     /// All Lambda blocks in the period, failed or not.
     pub lambda_blocks: u64,
+    /// The same, per function.
+    pub lambda_blocks_by_function: BTreeMap<String, u64>,
     pub contacts: u64,
     pub failures: Vec<Failure>,
     pub inputs: InputsSummary,

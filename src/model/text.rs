@@ -86,6 +86,7 @@ impl Verdict {
             apply(filter, TextField::Log, &mut e.text);
         }
         apply(filter, TextField::Log, &mut self.fix);
+        apply(filter, TextField::Log, &mut self.action);
         apply(filter, TextField::Log, &mut self.key_fact);
         if let Some(line) = self
             .measurements

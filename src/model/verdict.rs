@@ -179,6 +179,10 @@ pub struct Verdict {
     pub evidence: Vec<Evidence>,
     /// Other rules whose conditions also held.
     pub contributing: Vec<Class>,
+    /// What to do, in one line (the triage screen's).
+    pub action: String,
+    /// What to do, in full: the commands, the values, the alternatives, and
+    /// a hint for each contributing cause.
     pub fix: String,
 }
 

@@ -5,8 +5,9 @@
 use super::bar::{bar_legend, draw_bar, BarInput, BAR_WIDTH};
 use super::inputs::inputs_line;
 use super::json::{first_timestamp, status_parts};
+use super::style::{class_style, paint};
 use super::text::wrap;
-use super::{format_opt_ms, format_period, format_time, plural};
+use super::{format_opt_ms, format_period, format_time, plural, RenderOptions};
 use crate::model::{
     ExplainResult, FlowEntry, Invocation, LambdaBlock, Link, Millis, TimelineBlock, Verdict,
 };
@@ -17,7 +18,7 @@ use std::io::{self, Write};
 pub fn write_explain_text(
     out: &mut dyn Write,
     result: &ExplainResult,
-    width: u16,
+    options: &RenderOptions,
 ) -> io::Result<()> {
     write_header(out, result)?;
     if result.blocks.is_empty() {
@@ -31,7 +32,7 @@ pub fn write_explain_text(
         // A blank line closes a Lambda block's details, so the next block
         // line does not read as part of them.
         if let Some(lambda) = &block.entry.lambda {
-            write_lambda(out, block, lambda, usize::from(width))?;
+            write_lambda(out, block, lambda, options)?;
             writeln!(out)?;
         }
     }
@@ -129,7 +130,7 @@ fn write_lambda(
     out: &mut dyn Write,
     block: &TimelineBlock,
     lambda: &LambdaBlock,
-    width: usize,
+    options: &RenderOptions,
 ) -> io::Result<()> {
     let assumed = if lambda.time_limit_ms.is_none() {
         " (default)"
@@ -154,7 +155,7 @@ fn write_lambda(
         write_invocations(out, link, f64::from(lambda.limit_ms()))?;
     }
     if let Some(verdict) = &block.verdict {
-        write_verdict(out, verdict, width)?;
+        write_verdict(out, verdict, options)?;
     }
     Ok(())
 }
@@ -255,14 +256,17 @@ fn times_line(inv: &Invocation) -> String {
     )
 }
 
-fn write_verdict(out: &mut dyn Write, v: &Verdict, width: usize) -> io::Result<()> {
+fn write_verdict(out: &mut dyn Write, v: &Verdict, options: &RenderOptions) -> io::Result<()> {
+    let width = options.prose_width();
     let also = if v.contributing.is_empty() {
         String::new()
     } else {
         let names: Vec<&str> = v.contributing.iter().map(|c| c.as_str()).collect();
         format!(" (also {})", names.join(", "))
     };
-    writeln!(out, "    verdict: {}{also}", v.class)?;
+    let class = paint(v.class.as_str(), class_style(v.class), options.color);
+    writeln!(out, "    verdict: {class}{also}")?;
+    writeln!(out, "      key fact: {}", v.key_fact)?;
     for e in &v.evidence {
         match e.timestamp {
             Some(t) => writeln!(out, "      - {}  {}", format_time(t), e.text)?,
@@ -286,7 +290,11 @@ mod tests {
 
     fn render(result: &ExplainResult) -> String {
         let mut out = Vec::new();
-        let written = write_explain_text(&mut out, result, 120);
+        let options = RenderOptions {
+            width: Some(120),
+            ..RenderOptions::default()
+        };
+        let written = write_explain_text(&mut out, result, &options);
         assert!(written.is_ok());
         String::from_utf8_lossy(&out).into_owned()
     }

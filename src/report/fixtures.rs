@@ -166,6 +166,7 @@ pub fn cold_start_failure() -> Failure {
                 evidence(Some(start + 1_371), "last output at +1371 ms: the handler itself was not stuck"),
             ],
             contributing: vec![Class::Slow],
+            action: "Keep crm-lookup warm (provisioned concurrency) and cut its init time".into(),
             fix: "Keep an environment warm for this function (provisioned concurrency on the alias Connect calls), or move heavy imports out of module init.".into(),
         },
         link: link(Confidence::Exact, vec![inv], at, 3000, "/aws/lambda/crm-lookup"),
@@ -199,6 +200,7 @@ fn second_cold_start_failure() -> Failure {
             measurements: measured(3000, false, Some((&inv, 0.0))),
             evidence: vec![evidence(Some(start), "INIT_START 2890 ms before START")],
             contributing: vec![],
+            action: "Keep crm-lookup warm (provisioned concurrency) and cut its init time".into(),
             fix: "Keep an environment warm for this function.".into(),
         },
         link: link(
@@ -252,6 +254,7 @@ pub fn stall_failure() -> Failure {
                 evidence(None, "Connect retried twice; every retry stalled on the same call"),
             ],
             contributing: vec![Class::MisconfiguredTimeout],
+            action: "Put a ~7500 ms timeout on the call order-status waits on; return a fallback".into(),
             fix: "Give the ERP call a client timeout well under the block's limit and return a fallback; check the ERP's latency at that time.".into(),
         },
         link: link(Confidence::Exact, invocations, at, 8000, "/aws/lambda/order-status"),
@@ -277,6 +280,7 @@ fn unlinked_failure() -> Failure {
             measurements: measured(8000, true, None),
             evidence: vec![evidence(None, "no invocation of queue-router in /aws/lambda/queue-router between the window bounds")],
             contributing: vec![],
+            action: "Find queue-router's logs for this time: the export, retention, LoggingConfig, log level".into(),
             fix: "Check that the Lambda log group was included and covers this time, and that the function is the one the flow calls.".into(),
         },
     }
@@ -306,6 +310,7 @@ fn throttled_failure() -> Failure {
                 "Connect's Results says Status Code: 429 TooManyRequestsException",
             )],
             contributing: vec![],
+            action: "Raise payment-gw's reserved concurrency or the account's quota (AWS/Lambda Throttles)".into(),
             fix: "Raise the function's reserved concurrency or the account's concurrency quota."
                 .into(),
         },
@@ -357,6 +362,15 @@ pub fn scan() -> ScanResult {
     ScanResult {
         scope: scope(),
         lambda_blocks: 412,
+        lambda_blocks_by_function: [
+            ("crm-lookup", 180),
+            ("order-status", 96),
+            ("payment-gw", 84),
+            ("queue-router", 52),
+        ]
+        .into_iter()
+        .map(|(f, n)| (f.to_string(), n))
+        .collect(),
         contacts: 187,
         failures: vec![
             cold_start_failure(),

@@ -91,10 +91,14 @@ pub struct FunctionOut {
     pub function: String,
     pub class: &'static str,
     pub count: u64,
+    /// The function's Lambda blocks in the period, failed or not.
+    pub blocks: Option<u64>,
     pub duration_p50_ms: Option<f64>,
     pub duration_p95_ms: Option<f64>,
     pub init_p50_ms: Option<f64>,
     pub init_p95_ms: Option<f64>,
+    /// What to do about this function and class, in one line.
+    pub action: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -119,6 +123,10 @@ pub struct FailureOut {
     pub contributing: Vec<&'static str>,
     pub fix: String,
     pub searched: SearchedOut,
+    /// The one line that says why (the tables' key fact).
+    pub key_fact: String,
+    /// What to do, in one line.
+    pub action: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -232,6 +240,8 @@ pub struct VerdictOut {
     pub evidence: Vec<EvidenceOut>,
     pub contributing: Vec<&'static str>,
     pub fix: String,
+    pub key_fact: String,
+    pub action: String,
 }
 
 // ---------------------------------------------------------------------------
@@ -253,7 +263,7 @@ pub fn summary_out(result: &ScanResult) -> SummaryOut {
         contacts: result.contacts,
         failures: result.failures.len() as u64,
         by_class: ByClass(summary::by_class(&result.failures)),
-        by_function: summary::by_function(&result.failures)
+        by_function: summary::by_function(&result.failures, &result.lambda_blocks_by_function)
             .into_iter()
             .map(function_out)
             .collect(),
@@ -265,10 +275,12 @@ fn function_out(s: FunctionStats) -> FunctionOut {
         function: s.function,
         class: s.class.as_str(),
         count: s.count,
+        blocks: s.blocks,
         duration_p50_ms: s.duration_p50_ms,
         duration_p95_ms: s.duration_p95_ms,
         init_p50_ms: s.init_p50_ms,
         init_p95_ms: s.init_p95_ms,
+        action: s.action,
     }
 }
 
@@ -294,6 +306,8 @@ pub fn failure_out(f: &Failure) -> FailureOut {
         contributing: verdict.contributing,
         fix: verdict.fix,
         searched: searched_out(&f.link),
+        key_fact: verdict.key_fact,
+        action: verdict.action,
     }
 }
 
@@ -364,6 +378,8 @@ pub fn verdict_out(v: &Verdict) -> VerdictOut {
             .collect(),
         contributing: v.contributing.iter().map(|c| c.as_str()).collect(),
         fix: v.fix.clone(),
+        key_fact: v.key_fact.clone(),
+        action: v.action.clone(),
     }
 }
 
@@ -583,6 +599,8 @@ mod tests {
         duration_p95_ms: Nullable<f64>,
         init_p50_ms: Nullable<f64>,
         init_p95_ms: Nullable<f64>,
+        blocks: Nullable<u64>,
+        action: String,
     }
 
     #[derive(Debug, Deserialize)]
@@ -606,6 +624,8 @@ mod tests {
         contributing: Vec<String>,
         fix: String,
         searched: Searched,
+        key_fact: String,
+        action: String,
     }
 
     #[derive(Debug, Deserialize)]
@@ -723,6 +743,8 @@ mod tests {
         evidence: Vec<EvidenceT>,
         contributing: Vec<String>,
         fix: String,
+        key_fact: String,
+        action: String,
     }
 
     fn scan_text(format: OutputFormat) -> String {

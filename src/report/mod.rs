@@ -13,11 +13,13 @@
 //!   against its block's limit.
 
 pub mod bar;
+pub mod columns;
 pub mod escape;
 pub mod explain;
 pub mod inputs;
 pub mod json;
 pub mod live;
+pub mod style;
 pub mod summary;
 pub mod table;
 pub mod text;
@@ -32,11 +34,11 @@ use std::io::{self, Write};
 /// (a key removed, renamed or retyped); new keys may appear within a version.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// The table width used when the caller does not give one: fixed, rather than
-/// the terminal's, so that output (and its tests) is deterministic.
-pub const DEFAULT_WIDTH: u16 = 120;
+/// The width prose is wrapped to when the output has none (stdout is not a
+/// terminal): paragraphs stay readable in a file or a pager.
+pub const PROSE_WIDTH: u16 = 120;
 
-/// How to render a result.
+/// How a result is rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
     /// Human-readable tables and text (the default).
@@ -51,13 +53,19 @@ pub enum OutputFormat {
 /// NDJSON ignore them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RenderOptions {
-    /// Total table width in columns; `None` means `DEFAULT_WIDTH`.
+    /// Fit rows to this many columns; `None` (stdout is not a terminal):
+    /// never cut a value.
     pub width: Option<u16>,
+    /// Each failure's evidence and whole fix under the triage screen.
+    pub details: bool,
+    /// Paint classes, headings and the fix (terminals only).
+    pub color: bool,
 }
 
 impl RenderOptions {
-    fn width(&self) -> u16 {
-        self.width.unwrap_or(DEFAULT_WIDTH)
+    /// The width paragraphs are wrapped to.
+    pub fn prose_width(&self) -> usize {
+        usize::from(self.width.unwrap_or(PROSE_WIDTH))
     }
 }
 
@@ -78,7 +86,7 @@ pub fn write_scan_with(
     options: &RenderOptions,
 ) -> io::Result<()> {
     match format {
-        OutputFormat::Table => table::write_scan_table(out, result, options.width()),
+        OutputFormat::Table => table::write_scan_table(out, result, options),
         OutputFormat::Json => json::write_scan_json(out, result),
         OutputFormat::Ndjson => json::write_scan_ndjson(out, result),
     }
@@ -101,7 +109,7 @@ pub fn write_explain_with(
     options: &RenderOptions,
 ) -> io::Result<()> {
     match format {
-        OutputFormat::Table => explain::write_explain_text(out, result, options.width()),
+        OutputFormat::Table => explain::write_explain_text(out, result, options),
         OutputFormat::Json => json::write_explain_json(out, result),
         OutputFormat::Ndjson => json::write_explain_ndjson(out, result),
     }
@@ -156,7 +164,11 @@ mod tests {
     #[test]
     fn scan_and_explain_fit_the_width_asked_for() {
         for width in [80u16, 100, 120] {
-            let options = RenderOptions { width: Some(width) };
+            let options = RenderOptions {
+                width: Some(width),
+                details: true,
+                ..RenderOptions::default()
+            };
             let mut scan = Vec::new();
             write_scan_with(&mut scan, &fixtures::scan(), OutputFormat::Table, &options)
                 .expect("rendered");

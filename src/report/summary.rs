@@ -7,13 +7,21 @@
 //! the logs.
 
 use crate::model::{Class, Failure, Invocation};
+use std::collections::BTreeMap;
 
-/// One row of the per-function summary.
+/// One row of the per-function summary: a function and a class, what to
+/// do about them, and how often and how long.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FunctionStats {
     pub function: String,
     pub class: Class,
     pub count: u64,
+    /// The function's Lambda blocks in the period, failed or not (`None`
+    /// when the run did not count them).
+    pub blocks: Option<u64>,
+    /// The first failure's action and fix: said once for the group.
+    pub action: String,
+    pub fix: String,
     pub duration_p50_ms: Option<f64>,
     pub duration_p95_ms: Option<f64>,
     pub init_p50_ms: Option<f64>,
@@ -70,9 +78,10 @@ pub fn by_class(failures: &[Failure]) -> Vec<(Class, u64)> {
 }
 
 /// Per function and class: count and percentiles over the primary
-/// invocations. Sorted by count (descending), then function, then class, so
-/// the worst offender comes first and ties are stable.
-pub fn by_function(failures: &[Failure]) -> Vec<FunctionStats> {
+/// invocations, against the function's blocks in `blocks`. Sorted by count
+/// (descending), then function, then class, so the worst offender comes
+/// first and ties are stable.
+pub fn by_function(failures: &[Failure], blocks: &BTreeMap<String, u64>) -> Vec<FunctionStats> {
     let mut keys: Vec<(&str, Class)> = failures
         .iter()
         .map(|f| (function_of(f), f.verdict.class))
@@ -81,7 +90,7 @@ pub fn by_function(failures: &[Failure]) -> Vec<FunctionStats> {
     keys.dedup();
     let mut rows: Vec<FunctionStats> = keys
         .into_iter()
-        .map(|(function, class)| stats_for(failures, function, class))
+        .map(|(function, class)| stats_for(failures, function, class, blocks.get(function)))
         .collect();
     rows.sort_by(|a, b| {
         b.count
@@ -92,7 +101,12 @@ pub fn by_function(failures: &[Failure]) -> Vec<FunctionStats> {
     rows
 }
 
-fn stats_for(failures: &[Failure], function: &str, class: Class) -> FunctionStats {
+fn stats_for(
+    failures: &[Failure],
+    function: &str,
+    class: Class,
+    blocks: Option<&u64>,
+) -> FunctionStats {
     let group: Vec<&Failure> = failures
         .iter()
         .filter(|f| function_of(f) == function && f.verdict.class == class)
@@ -106,10 +120,14 @@ fn stats_for(failures: &[Failure], function: &str, class: Class) -> FunctionStat
         .filter(|i| i.is_cold())
         .map(|i| i.cold_ms())
         .collect();
+    let first = group.first().map(|f| &f.verdict);
     FunctionStats {
         function: function.to_string(),
         class,
         count: group.len() as u64,
+        blocks: blocks.copied(),
+        action: first.map(|v| v.action.clone()).unwrap_or_default(),
+        fix: first.map(|v| v.fix.clone()).unwrap_or_default(),
         duration_p50_ms: percentile(&durations, 50.0),
         duration_p95_ms: percentile(&durations, 95.0),
         init_p50_ms: percentile(&inits, 50.0),
@@ -164,7 +182,7 @@ mod tests {
     #[test]
     fn by_function_percentiles_use_primary_invocations_only() {
         let scan = fixtures::scan();
-        let rows = by_function(&scan.failures);
+        let rows = by_function(&scan.failures, &scan.lambda_blocks_by_function);
         let stall = rows
             .iter()
             .find(|r| r.class == Class::DownstreamStall)
@@ -187,7 +205,7 @@ mod tests {
     #[test]
     fn unlinked_rows_have_no_numbers() {
         let scan = fixtures::scan();
-        let rows = by_function(&scan.failures);
+        let rows = by_function(&scan.failures, &scan.lambda_blocks_by_function);
         let unlinked = rows
             .iter()
             .find(|r| r.class == Class::Unlinked)

@@ -1,165 +1,253 @@
-//! The default `scan` rendering: a header, a per-function summary, one row
-//! per failure, a short paragraph per failure, and what was read.
-//!
-//! Tables use comfy-table's `ASCII_MARKDOWN` preset (plain ASCII, pastes
-//! into tickets and chat as a Markdown table) at a fixed width, never the
-//! terminal's, so the output is deterministic.
+//! The default `scan` rendering, a triage screen: what to do first (one
+//! group per function and class, its fix said once), then one line per
+//! failure, then what was read. Rows are fitted to the width and never
+//! wrap; the evidence of each failure is behind `--details`, and whole in
+//! `explain` and the JSON output.
 
+use super::columns::{self, Cell, Column, Layout};
 use super::inputs::inputs_line;
-use super::summary::{self, function_of};
-use super::text::{truncate, wrap};
-use super::{format_ms, format_period, format_time, plural};
+use super::style::{class_style, paint, DIM, FIX, HEADING};
+use super::summary::{self, FunctionStats};
+use super::text::wrap;
+use super::{format_ms, format_period, format_time, plural, RenderOptions};
+use crate::model::conventions::is_uuid;
 use crate::model::{Failure, ScanResult};
-use comfy_table::presets::ASCII_MARKDOWN;
-use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width};
+use crate::units::whole_ms;
 use std::io::{self, Write};
 
-/// Evidence lines shown per failure; the JSON output carries all of them.
+/// Evidence lines shown per failure under `--details`; the JSON output
+/// carries all of them.
 const MAX_EVIDENCE: usize = 4;
 
-/// Characters of a key fact shown in the table (a long `Results` text or
-/// log message is cut; the paragraph and `explain` show it whole).
-const KEY_FACT_CHARS: usize = 100;
+/// A key fact takes at most this many columns when the screen is fitted.
+const KEY_FACT_COLUMNS: usize = 50;
 
-pub fn write_scan_table(out: &mut dyn Write, result: &ScanResult, width: u16) -> io::Result<()> {
+pub fn write_scan_table(
+    out: &mut dyn Write,
+    result: &ScanResult,
+    options: &RenderOptions,
+) -> io::Result<()> {
     if result.failures.is_empty() {
-        return write_no_findings(out, result);
+        return write_no_findings(out, result, options);
     }
-    write_header(out, result)?;
+    write_header(out, result, options)?;
     writeln!(out)?;
-    writeln!(out, "{}", summary_table(result, width))?;
+    write_groups(out, result, options)?;
     writeln!(out)?;
-    writeln!(out, "{}", failure_table(&result.failures, width))?;
-    for (i, failure) in result.failures.iter().enumerate() {
-        writeln!(out)?;
-        write_paragraph(out, i + 1, failure, usize::from(width))?;
+    write_failures(out, result, options)?;
+    if options.details {
+        for (i, failure) in result.failures.iter().enumerate() {
+            writeln!(out)?;
+            write_paragraph(out, i + 1, failure, options)?;
+        }
     }
     writeln!(out)?;
-    write_wrapped(out, "", &inputs_line(&result.inputs), usize::from(width))
+    write_wrapped(out, "", &inputs_line(&result.inputs), options.prose_width())?;
+    if !options.details {
+        let hint =
+            "Evidence per failure: --details. One contact: connect-timeouts explain <contact-id>.";
+        writeln!(out, "{}", paint(&fitted(hint, options), DIM, options.color))?;
+    }
+    Ok(())
 }
 
-/// A table with the settings every table of the report shares.
-pub fn new_table(width: u16) -> Table {
-    let mut table = Table::new();
-    table
-        .load_preset(ASCII_MARKDOWN)
-        .force_no_tty()
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(width);
-    table
+/// `text` cut to the width, when there is one.
+fn fitted(text: &str, options: &RenderOptions) -> String {
+    match options.width {
+        Some(w) => columns::cut(text, usize::from(w)),
+        None => text.to_string(),
+    }
 }
 
-fn write_header(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
+fn write_header(
+    out: &mut dyn Write,
+    result: &ScanResult,
+    options: &RenderOptions,
+) -> io::Result<()> {
     let scope = &result.scope;
-    writeln!(
-        out,
-        "Connect log group {}, {} (UTC)",
-        scope.connect_group,
-        format_period(scope.start, scope.end)
-    )?;
-    writeln!(
-        out,
-        "Lambda log groups: {}",
-        lambda_groups(&result.scope.lambda_groups)
-    )?;
+    let lines = [
+        format!(
+            "Connect log group {}, {} (UTC)",
+            scope.connect_group,
+            format_period(scope.start, scope.end)
+        ),
+        lambda_groups(&result.scope.lambda_groups),
+    ];
+    for line in lines {
+        writeln!(out, "{}", fitted(&line, options))?;
+    }
+    let found = plural(result.failures.len() as u64, "failure", "failures");
     writeln!(
         out,
         "{} in {} across {}",
-        plural(result.failures.len() as u64, "failure", "failures"),
+        paint(&found, HEADING, options.color),
         plural(result.lambda_blocks, "Lambda block", "Lambda blocks"),
         plural(result.contacts, "contact", "contacts"),
     )
 }
 
+/// The Lambda log groups read, their common `/aws/lambda/` said once.
 fn lambda_groups(groups: &[String]) -> String {
-    if groups.is_empty() {
-        "(none)".to_string()
-    } else {
-        groups.join(", ")
+    let prefix = crate::model::conventions::LAMBDA_GROUP_PREFIX;
+    let names: Option<Vec<&str>> = groups.iter().map(|g| g.strip_prefix(prefix)).collect();
+    match names {
+        _ if groups.is_empty() => "Lambda log groups: (none)".to_string(),
+        Some(names) => format!("Lambda log groups {prefix}: {}", names.join(", ")),
+        None => format!("Lambda log groups: {}", groups.join(", ")),
     }
 }
 
-fn write_no_findings(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
+/// Nothing failed; and when no Lambda block ran at all, that is said
+/// plainly, with the period and the group: it is not good news.
+fn write_no_findings(
+    out: &mut dyn Write,
+    result: &ScanResult,
+    options: &RenderOptions,
+) -> io::Result<()> {
     let scope = &result.scope;
-    writeln!(
-        out,
-        "No failed Lambda blocks in {} (UTC): {} across {} in {}.",
-        format_period(scope.start, scope.end),
-        plural(result.lambda_blocks, "Lambda block", "Lambda blocks"),
-        plural(result.contacts, "contact", "contacts"),
-        scope.connect_group,
-    )?;
-    writeln!(out, "{}", inputs_line(&result.inputs))
+    let period = format_period(scope.start, scope.end);
+    let text = if result.lambda_blocks == 0 {
+        format!(
+            "No Lambda block ran in {} in {period} (UTC): nothing to diagnose. If callers did reach \
+             Lambda blocks then, the flows may not log (a Set logging behavior block enables it) or \
+             the logs may not cover the period.",
+            scope.connect_group
+        )
+    } else {
+        format!(
+            "No failed Lambda blocks in {period} (UTC): {} across {} in {}.",
+            plural(result.lambda_blocks, "Lambda block", "Lambda blocks"),
+            plural(result.contacts, "contact", "contacts"),
+            scope.connect_group,
+        )
+    };
+    write_wrapped(out, "", &text, options.prose_width())?;
+    write_wrapped(out, "", &inputs_line(&result.inputs), options.prose_width())
 }
 
-fn summary_table(result: &ScanResult, width: u16) -> Table {
-    let mut table = new_table(width);
-    table.set_header(vec![
-        "Function",
-        "Class",
-        "Count",
-        "p50 duration",
-        "p95 duration",
-        "p50 init",
-        "p95 init",
-    ]);
-    for row in summary::by_function(&result.failures) {
-        table.add_row(vec![
-            row.function,
-            row.class.to_string(),
-            row.count.to_string(),
-            stat(row.duration_p50_ms),
-            stat(row.duration_p95_ms),
-            stat(row.init_p50_ms),
-            stat(row.init_p95_ms),
-        ]);
+/// One group per function and class, the worst first, with its action.
+fn write_groups(
+    out: &mut dyn Write,
+    result: &ScanResult,
+    options: &RenderOptions,
+) -> io::Result<()> {
+    writeln!(out, "{}", paint("What to do", HEADING, options.color))?;
+    let groups = summary::by_function(&result.failures, &result.lambda_blocks_by_function);
+    let columns = [
+        Column::whole("FAILED").right(),
+        Column::shrink("FUNCTION", 10, 40),
+        Column::whole("CLASS"),
+        Column::whole("OF BLOCKS").right(),
+        Column::whole("P50 / P95").right(),
+    ];
+    let rows: Vec<Vec<Cell>> = groups.iter().map(group_row).collect();
+    let layout = Layout {
+        width: options.width.map(usize::from),
+        indent: 2,
+        gap: 2,
+        color: options.color,
+    };
+    let lines = columns::render(&columns, &rows, layout);
+    let mut lines = lines.into_iter();
+    if let Some(header) = lines.next() {
+        writeln!(out, "{header}")?;
     }
-    table
-}
-
-/// A percentile, or `-` when there was nothing to measure (no linked
-/// invocation, or no cold one for init).
-fn stat(ms: Option<f64>) -> String {
-    ms.map(format_ms).unwrap_or_else(|| "-".to_string())
-}
-
-/// Cells stack related facts (time over contact over flow, function over
-/// limit, class over confidence) so all of them fit in 120 columns without
-/// splitting a contact id, which people copy into `explain`.
-fn failure_table(failures: &[Failure], width: u16) -> Table {
-    let mut table = new_table(width);
-    table.set_header(vec![
-        "#",
-        "Time / contact / flow: block",
-        "Function",
-        "Class",
-        "Request id",
-        "Key fact",
-    ]);
-    for (i, f) in failures.iter().enumerate() {
-        table.add_row(vec![
-            (i + 1).to_string(),
-            where_cell(f),
-            function_cell(f),
-            format!("{}\n{}", f.verdict.class, f.link.confidence),
-            request_cell(f),
-            truncate(&f.verdict.key_fact, KEY_FACT_CHARS),
-        ]);
+    for (line, group) in lines.zip(&groups) {
+        writeln!(out, "{line}")?;
+        let action = fitted(&format!("    -> {}", group.action), options);
+        writeln!(out, "{}", paint(&action, FIX, options.color))?;
     }
-    // A UUID is 36 characters (38 with padding): never let the layout split one.
-    let uuid = ColumnConstraint::LowerBoundary(Width::Fixed(38));
-    if let Some(column) = table.column_mut(1) {
-        column.set_constraint(uuid);
-    }
-    table
+    Ok(())
 }
 
-/// The function over its limit; a limit the entry did not log is Connect's
-/// maximum, assumed, and the reader should know it.
-fn function_cell(f: &Failure) -> String {
-    let m = &f.verdict.measurements;
-    let note = if m.limit_assumed { " (default)" } else { "" };
-    format!("{}\nlimit {} ms{note}", function_of(f), m.limit_ms)
+fn group_row(g: &FunctionStats) -> Vec<Cell> {
+    let share = match g.blocks {
+        Some(n) if n > 0 => format!("{}% of {n}", (g.count as f64 / n as f64 * 100.0).round()),
+        _ => "-".to_string(),
+    };
+    vec![
+        Cell::plain(g.count.to_string()),
+        Cell::plain(g.function.clone()),
+        Cell::styled(g.class.as_str(), class_style(g.class)),
+        Cell::plain(share),
+        Cell::plain(percentiles(g.duration_p50_ms, g.duration_p95_ms)),
+    ]
+}
+
+/// `1501 / 1702 ms` of the handler's duration, or `-` when no invocation
+/// was linked.
+fn percentiles(p50: Option<f64>, p95: Option<f64>) -> String {
+    match (p50, p95) {
+        (Some(a), Some(b)) => format!("{} / {}", whole_ms(a), format_ms(b)),
+        _ => "-".to_string(),
+    }
+}
+
+/// One line per failure: when, who, where, what, which request, why.
+fn write_failures(
+    out: &mut dyn Write,
+    result: &ScanResult,
+    options: &RenderOptions,
+) -> io::Result<()> {
+    writeln!(out, "{}", paint("Failures", HEADING, options.color))?;
+    let one_day = one_utc_day(&result.failures);
+    let columns = [
+        Column::whole("TIME"),
+        Column::whole("CONTACT"),
+        Column::shrink("FLOW: BLOCK", 8, 36),
+        Column::whole("CLASS"),
+        Column::whole("REQUEST"),
+        Column::shrink("KEY FACT", 20, KEY_FACT_COLUMNS),
+    ];
+    let rows: Vec<Vec<Cell>> = result
+        .failures
+        .iter()
+        .map(|f| failure_row(f, one_day))
+        .collect();
+    // One space between columns: the key fact needs the room, and the
+    // columns stay aligned under their headers.
+    let layout = Layout {
+        width: options.width.map(usize::from),
+        indent: 0,
+        gap: 1,
+        color: options.color,
+    };
+    for line in columns::render(&columns, &rows, layout) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+fn failure_row(f: &Failure, one_day: bool) -> Vec<Cell> {
+    let time = format_time(f.block.timestamp);
+    // `2026-11-28T10:02:15.592Z`: the time of day to the second when the
+    // date is the same for every failure (the header gives it).
+    let time = if one_day {
+        time.get(11..19).unwrap_or(&time).to_string()
+    } else {
+        time.get(..19).unwrap_or(&time).replace('T', " ")
+    };
+    vec![
+        Cell::plain(time),
+        Cell::plain(short_id(&f.block.contact_id)),
+        Cell::plain(flow_block_short(f)),
+        Cell::styled(f.verdict.class.as_str(), class_style(f.verdict.class)),
+        Cell::plain(request_cell(f)),
+        Cell::plain(f.verdict.key_fact.clone()),
+    ]
+}
+
+fn one_utc_day(failures: &[Failure]) -> bool {
+    let day = |f: &Failure| f.block.timestamp.div_euclid(86_400_000);
+    failures
+        .first()
+        .is_none_or(|first| failures.iter().all(|f| day(f) == day(first)))
+}
+
+/// The first block of a UUID: enough to find it in the console or in
+/// `scan -o json`; `explain` takes the whole id.
+fn short_id(id: &str) -> String {
+    id.split('-').next().unwrap_or(id).to_string()
 }
 
 fn flow_block(f: &Failure) -> String {
@@ -170,35 +258,42 @@ fn flow_block(f: &Failure) -> String {
     )
 }
 
-fn where_cell(f: &Failure) -> String {
+/// `flow: block` for a line: a block without a label is a UUID, and its
+/// first part is enough to tell it (the whole is in `--details`).
+fn flow_block_short(f: &Failure) -> String {
+    let block = f.block.identifier.as_deref().unwrap_or("?");
+    let block = if is_uuid(block) {
+        short_id(block)
+    } else {
+        block.to_string()
+    };
     format!(
-        "{}\n{}\n{}",
-        format_time(f.block.timestamp),
-        f.block.contact_id,
-        flow_block(f)
+        "{}: {block}",
+        f.block.contact_flow_name.as_deref().unwrap_or("?")
     )
 }
 
-/// The request id's first block of hex (enough to find it with a search in
-/// the console; the paragraph below lists them in full), and the retries.
+/// The answering request id's first block, and how many retries followed.
 fn request_cell(f: &Failure) -> String {
     let invocations = &f.link.invocations;
     let Some(first) = invocations.first() else {
         return "-".to_string();
     };
-    let short = first
-        .request_id
-        .split('-')
-        .next()
-        .unwrap_or(&first.request_id);
     match invocations.len() - 1 {
-        0 => short.to_string(),
-        1 => format!("{short}\n+1 retry"),
-        n => format!("{short}\n+{n} retries"),
+        0 => short_id(&first.request_id),
+        n => format!("{}+{n}", short_id(&first.request_id)),
     }
 }
 
-fn write_paragraph(out: &mut dyn Write, n: usize, f: &Failure, width: usize) -> io::Result<()> {
+/// `--details`: a failure's headline, its request ids, its evidence and its
+/// whole fix, wrapped to the width.
+fn write_paragraph(
+    out: &mut dyn Write,
+    n: usize,
+    f: &Failure,
+    options: &RenderOptions,
+) -> io::Result<()> {
+    let width = options.prose_width();
     let contributing = if f.verdict.contributing.is_empty() {
         String::new()
     } else {
@@ -212,7 +307,21 @@ fn write_paragraph(out: &mut dyn Write, n: usize, f: &Failure, width: usize) -> 
         f.block.contact_id,
         flow_block(f)
     );
-    write_wrapped(out, &format!("[{n}] "), &headline, width)?;
+    let class = f.verdict.class.as_str();
+    let mut first = true;
+    for line in wrap(&headline, width.saturating_sub(5).max(20)) {
+        let line = if first {
+            let rest = line.strip_prefix(class).unwrap_or(&line);
+            format!(
+                "[{n}] {}{rest}",
+                paint(class, class_style(f.verdict.class), options.color)
+            )
+        } else {
+            format!("    {line}")
+        };
+        first = false;
+        writeln!(out, "{line}")?;
+    }
     let ids: Vec<&str> = f
         .link
         .invocations
@@ -263,11 +372,21 @@ mod tests {
     use super::*;
     use crate::report::fixtures;
 
-    fn render(result: &ScanResult) -> String {
+    fn render_with(result: &ScanResult, options: &RenderOptions) -> String {
         let mut out = Vec::new();
-        let written = write_scan_table(&mut out, result, 120);
+        let written = write_scan_table(&mut out, result, options);
         assert!(written.is_ok());
         String::from_utf8_lossy(&out).into_owned()
+    }
+
+    fn render(result: &ScanResult) -> String {
+        render_with(
+            result,
+            &RenderOptions {
+                width: Some(100),
+                ..RenderOptions::default()
+            },
+        )
     }
 
     #[test]
@@ -276,42 +395,92 @@ mod tests {
     }
 
     #[test]
-    fn table_carries_the_key_facts() {
-        let text = render(&fixtures::scan());
-        for needle in [
-            "5 failures in 412 Lambda blocks across 187 contacts",
-            "5f1c2d3e-4a5b-4c6d-8e7f-0123456789ab",
-            "init 2214 ms + handler",
-            "1381 ms > 3000 ms limit",
-            "+2 retries",
-            "(default)",
-            "d3f40516-2c3d-4e4f-9051-627384950617",
-            "fix: Raise the function's reserved concurrency",
-            "3 lines skipped (not JSON: 3); 12 duplicate Connect entries dropped.",
-        ] {
-            assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+    fn scan_details_snapshot() {
+        let options = RenderOptions {
+            width: Some(100),
+            details: true,
+            ..RenderOptions::default()
+        };
+        insta::assert_snapshot!(render_with(&fixtures::scan(), &options));
+    }
+
+    #[test]
+    fn each_group_says_its_fix_once_and_each_failure_is_one_line() {
+        let scan = fixtures::scan();
+        let text = render(&scan);
+        // Two cold starts of crm-lookup: one group, one action line.
+        let action = &scan.failures[0].verdict.action;
+        assert_eq!(text.matches(action.as_str()).count(), 1, "{text}");
+        assert!(text.contains("  2  crm-lookup"), "{text}");
+        assert!(text.contains("1% of 180"), "{text}");
+        for f in &scan.failures {
+            let contact = short_id(&f.block.contact_id);
+            let lines: Vec<&str> = text.lines().filter(|l| l.contains(&contact)).collect();
+            assert_eq!(lines.len(), 1, "{contact}: {lines:#?}");
         }
-        assert!(text.lines().all(|l| l.chars().count() <= 120), "{text}");
+        assert!(text.contains("3f2a9c1e"), "{text}");
+        assert!(text.contains("b1d2e3f4+2"), "retries counted: {text}");
+        assert!(text
+            .replace('\n', " ")
+            .contains("3 lines skipped (not JSON: 3); 12 duplicate Connect entries dropped."));
     }
 
     /// The table renders what the verdict decided; it never reads the
     /// invocation again to say it another way.
     #[test]
-    fn key_fact_and_limit_come_from_the_verdict() {
+    fn the_key_fact_comes_from_the_verdict() {
         let mut scan = fixtures::scan();
-        let verdict = &mut scan.failures[0].verdict;
-        verdict.key_fact = "verdict-says-so".into();
-        verdict.measurements.limit_ms = 4321;
-        verdict.measurements.limit_assumed = true;
+        scan.failures[0].verdict.key_fact = "verdict-says-so".into();
         let text = render(&scan);
         assert!(text.contains("verdict-says-so"), "{text}");
-        let row: Vec<&str> = text
-            .lines()
-            .skip_while(|l| !l.starts_with("| 1 "))
-            .take(3)
-            .collect();
-        assert!(row[1].contains("| limit 4321 ms |"), "{text}");
-        assert!(row[2].contains("| (default)     |"), "{text}");
+    }
+
+    #[test]
+    fn fitted_rows_never_pass_the_width_and_unfitted_ones_keep_everything() {
+        let scan = fixtures::scan();
+        for width in [80u16, 100, 160] {
+            let text = render_with(
+                &scan,
+                &RenderOptions {
+                    width: Some(width),
+                    ..RenderOptions::default()
+                },
+            );
+            for line in text.lines() {
+                assert!(
+                    columns::display_width(line) <= usize::from(width),
+                    "{width}: {line:?}"
+                );
+            }
+        }
+        let whole = render_with(&scan, &RenderOptions::default());
+        for f in &scan.failures {
+            assert!(
+                whole.contains(&f.verdict.key_fact),
+                "{}",
+                f.verdict.key_fact
+            );
+        }
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let scan = fixtures::scan();
+        assert!(!render(&scan).contains('\u{1b}'));
+        let coloured = render_with(
+            &scan,
+            &RenderOptions {
+                width: Some(100),
+                color: true,
+                ..RenderOptions::default()
+            },
+        );
+        let cold = paint(
+            "cold_start",
+            class_style(crate::model::Class::ColdStart),
+            true,
+        );
+        assert!(coloured.contains(&cold), "{coloured}");
     }
 
     #[test]
@@ -319,11 +488,30 @@ mod tests {
         let mut scan = fixtures::scan();
         let extra = scan.failures[0].verdict.evidence.clone();
         scan.failures[0].verdict.evidence.extend(extra);
-        assert!(render(&scan).contains("- and 2 more (see --output json)"));
+        let options = RenderOptions {
+            width: Some(100),
+            details: true,
+            ..RenderOptions::default()
+        };
+        assert!(render_with(&scan, &options).contains("- and 2 more (see --output json)"));
     }
 
     #[test]
     fn no_findings_snapshot() {
         insta::assert_snapshot!(render(&fixtures::empty_scan()));
+    }
+
+    #[test]
+    fn no_lambda_block_at_all_is_said_plainly() {
+        let mut scan = fixtures::empty_scan();
+        scan.lambda_blocks = 0;
+        let text = render(&scan);
+        assert!(
+            text.starts_with(
+                "No Lambda block ran in /aws/connect/acme-prod in 2026-11-28T10:15:00.000Z"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("Set logging behavior"), "{text}");
     }
 }

@@ -8,10 +8,18 @@ pub(super) const RULE: Rule = Rule {
     holds: |case| case.rejection() == Some(Rejection::AccessDenied),
     decides: always,
     evidence: no_evidence,
+    action,
     fix,
     hint: no_hint,
     key_fact: connect_said,
 };
+
+fn action(case: &Case<'_>) -> String {
+    format!(
+        "Let Connect invoke {}: add it to the instance, or grant lambda:InvokeFunction",
+        case.function()
+    )
+}
 
 fn fix(case: &Case<'_>) -> String {
     let instance = case

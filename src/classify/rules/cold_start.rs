@@ -11,6 +11,7 @@ pub(super) const RULE: Rule = Rule {
     holds: |case| case.over() && case.cold_start(),
     decides: always,
     evidence,
+    action,
     fix,
     hint,
     key_fact: timing_fact,
@@ -60,6 +61,13 @@ fn evidence(case: &Case<'_>) -> Vec<Evidence> {
         &["REPORT", "platform.report"],
     ));
     out
+}
+
+fn action(case: &Case<'_>) -> String {
+    format!(
+        "Keep {} warm (provisioned concurrency) and cut its init time",
+        case.qualified_function()
+    )
 }
 
 fn fix(case: &Case<'_>) -> String {

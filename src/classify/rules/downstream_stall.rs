@@ -11,6 +11,7 @@ pub(super) const RULE: Rule = Rule {
     holds: |case| case.stalled() && (case.over() || case.misconfigured()),
     decides: always,
     evidence,
+    action,
     fix,
     hint,
     key_fact,
@@ -58,10 +59,24 @@ fn last_message(run: &RunMeasurements) -> Option<&str> {
     run.last_line.as_ref().map(|l| l.message())
 }
 
+fn action(case: &Case<'_>) -> String {
+    format!(
+        "Put a ~{budget:.0} ms timeout on the call {} waits on; return a fallback",
+        case.function(),
+        budget = budget_ms(case)
+    )
+}
+
+/// The time the call may take: the block's limit, less init and half a
+/// second for the handler's own work.
+fn budget_ms(case: &Case<'_>) -> f64 {
+    let init = case.m.run.as_ref().map_or(0.0, |r| r.init_ms);
+    (case.limit() - init - 500.0).max(500.0)
+}
+
 fn fix(case: &Case<'_>) -> String {
     let run = case.m.run.as_ref();
-    let init = run.map_or(0.0, |r| r.init_ms);
-    let budget = (case.limit() - init - 500.0).max(500.0);
+    let budget = budget_ms(case);
     let last = run
         .and_then(last_message)
         .map(|m| format!("after its last line ({m})"))

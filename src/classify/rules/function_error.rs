@@ -12,6 +12,7 @@ pub(super) const RULE: Rule = Rule {
     holds: |case| case.errored(),
     decides: |case| case.answered_in_time(),
     evidence,
+    action,
     fix,
     hint: no_hint,
     key_fact,
@@ -59,6 +60,20 @@ fn error_type<'c>(case: &Case<'c>) -> &'c str {
             .iter()
             .find_map(|r| r.error_type.as_deref())
             .unwrap_or(""),
+    }
+}
+
+fn action(case: &Case<'_>) -> String {
+    let name = case.function();
+    match error_type(case) {
+        e if e.contains("ImportModule") || e.contains("UserCodeSyntax") => {
+            format!("Redeploy {name}: its handler module cannot load")
+        }
+        e if e.contains("OutOfMemory") => format!("Give {name} more memory, or make it hold less"),
+        e if e.contains("ExitError") => {
+            format!("Find why {name}'s runtime exited (crash, exit, memory)")
+        }
+        _ => format!("Catch {name}'s error and return a string map the flow can route on"),
     }
 }
 

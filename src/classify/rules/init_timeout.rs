@@ -11,6 +11,7 @@ pub(super) const RULE: Rule = Rule {
     holds: |case| case.init_timed_out(),
     decides: always,
     evidence,
+    action,
     fix,
     hint: no_hint,
     key_fact,
@@ -49,6 +50,13 @@ fn evidence(case: &Case<'_>) -> Vec<Evidence> {
         )));
     }
     out
+}
+
+fn action(case: &Case<'_>) -> String {
+    format!(
+        "Cut {}'s init (lazy clients, smaller package, more memory) or pre-initialise it",
+        case.function()
+    )
 }
 
 fn fix(case: &Case<'_>) -> String {

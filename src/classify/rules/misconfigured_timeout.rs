@@ -10,6 +10,7 @@ pub(super) const RULE: Rule = Rule {
     holds: |case| case.misconfigured(),
     decides: always,
     evidence,
+    action,
     fix,
     hint,
     key_fact,
@@ -37,6 +38,15 @@ fn evidence(case: &Case<'_>) -> Vec<Evidence> {
     out
 }
 
+fn action(case: &Case<'_>) -> String {
+    format!(
+        "Raise {}'s timeout from {:.0} s to {:.0} s, or lower the block's limit",
+        case.function(),
+        case.m.function_timeout_s().unwrap_or(0.0),
+        (case.limit() / 1000.0).ceil()
+    )
+}
+
 fn fix(case: &Case<'_>) -> String {
     let x = case.m.function_timeout_s().unwrap_or(0.0);
     format!(
@@ -56,10 +66,17 @@ fn hint(case: &Case<'_>) -> Option<String> {
     ))
 }
 
+/// `function timeout 3 s < block limit 8 s` (`3.07 s` when so logged).
 fn key_fact(case: &Case<'_>) -> String {
     format!(
-        "function timeout {:.2} s < block limit {:.2} s",
-        case.m.function_timeout_s().unwrap_or(0.0),
-        case.limit() / 1000.0
+        "function timeout {} s < block limit {} s",
+        seconds(case.m.function_timeout_s().unwrap_or(0.0)),
+        seconds(case.limit() / 1000.0)
     )
+}
+
+/// Seconds to the hundredth, without trailing zeros.
+fn seconds(s: f64) -> String {
+    let text = format!("{s:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }

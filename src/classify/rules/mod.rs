@@ -29,7 +29,10 @@ pub(crate) struct Rule {
     pub decides: fn(&Case<'_>) -> bool,
     /// What shows it, after the evidence every verdict starts with.
     pub evidence: fn(&Case<'_>) -> Vec<Evidence>,
-    /// What to do, as the verdict.
+    /// What to do, in one line of at most about 90 characters (names the
+    /// function, never quotes log text: it is shown whole, not cut).
+    pub action: fn(&Case<'_>) -> String,
+    /// What to do, as the verdict, in full.
     pub fix: fn(&Case<'_>) -> String,
     /// One sentence added to the verdict's fix when this class contributes.
     pub hint: fn(&Case<'_>) -> Option<String>,
@@ -74,33 +77,34 @@ pub(crate) fn no_evidence(_: &Case<'_>) -> Vec<Evidence> {
 /// and the wait read from the log's clock is named when it, not I + D,
 /// decided the comparison.
 pub(crate) fn timing_fact(case: &Case<'_>) -> String {
-    use crate::units::format_ms;
+    use crate::units::{format_ms, whole_ms};
     let Some((_, run)) = case.run() else {
         return unlinked::window_fact(case);
     };
+    // Short enough for a triage line: the unit is said once, at the limit.
     let limit = format!("{} limit", format_ms(case.limit()));
     let Some(d) = run.handler_ms else {
         return format!("end not logged; {limit}");
     };
     let parts = if run.init_ms > 0.0 {
-        format!("init {} + handler {}", format_ms(run.init_ms), format_ms(d))
+        format!("init {} + handler {}", whole_ms(run.init_ms), whole_ms(d))
     } else {
-        format!("handler {}", format_ms(d))
+        format!("handler {}", whole_ms(d))
     };
     let sum = run.init_ms + d;
     let waited = run.waited_ms.unwrap_or(sum);
     let (shown, total) = if side(case, waited) == side(case, sum) {
-        let total = (run.init_ms > 0.0).then(|| format!(" = {}", format_ms(sum)));
+        let total = (run.init_ms > 0.0).then(|| format!(" = {}", whole_ms(sum)));
         (sum, total)
     } else {
-        (waited, Some(format!(" ({} to END)", format_ms(waited))))
+        (waited, Some(format!(" ({} to END)", whole_ms(waited))))
     };
     match side(case, shown) {
         Side::Over => format!("{parts}{} > {limit}", by_clock_only(&total, sum, shown)),
         Side::WithinOverhead => format!(
-            "{parts}{}, within {} of the {limit}",
+            "{parts}{}, within {} of {limit}",
             total.unwrap_or_default(),
-            format_ms(case.m.overhead_ms)
+            whole_ms(case.m.overhead_ms)
         ),
         Side::Under => format!("{parts}{} <= {limit}", by_clock_only(&total, sum, shown)),
     }

@@ -12,6 +12,7 @@ pub(super) const RULE: Rule = Rule {
     holds: |case| case.over() && !case.stalled() && !case.cold_start(),
     decides: always,
     evidence,
+    action,
     fix,
     hint: no_hint,
     key_fact: timing_fact,
@@ -29,6 +30,13 @@ fn evidence(case: &Case<'_>) -> Vec<Evidence> {
         format_opt_ms(run.handler_ms),
         format_ms(case.limit())
     ))]
+}
+
+fn action(case: &Case<'_>) -> String {
+    format!(
+        "Make {} faster (parallel or cached calls, more memory) or raise the block's limit",
+        case.function()
+    )
 }
 
 fn fix(case: &Case<'_>) -> String {

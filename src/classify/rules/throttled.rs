@@ -12,6 +12,7 @@ pub(super) const RULE: Rule = Rule {
     holds: |case| case.rejection() == Some(Rejection::Throttled),
     decides: |case| case.inv.is_none(),
     evidence,
+    action,
     fix,
     hint,
     key_fact: connect_said,
@@ -22,6 +23,13 @@ fn evidence(case: &Case<'_>) -> Vec<Evidence> {
         None => vec![searched(case.link)],
         Some(_) => Vec::new(),
     }
+}
+
+fn action(case: &Case<'_>) -> String {
+    format!(
+        "Raise {}'s reserved concurrency or the account's quota (AWS/Lambda Throttles)",
+        case.function()
+    )
 }
 
 fn fix(case: &Case<'_>) -> String {

@@ -13,6 +13,7 @@ pub(super) const RULE: Rule = Rule {
     holds: |_| false,
     decides: |_| false,
     evidence,
+    action,
     fix,
     hint: no_hint,
     key_fact: timing_fact,
@@ -33,6 +34,13 @@ fn evidence(case: &Case<'_>) -> Vec<Evidence> {
             .into(),
     };
     vec![fact(text)]
+}
+
+fn action(case: &Case<'_>) -> String {
+    format!(
+        "Check {}'s response: a flat map of strings under 32 KB for STRING_MAP",
+        case.function()
+    )
 }
 
 fn fix(_: &Case<'_>) -> String {

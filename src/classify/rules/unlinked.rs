@@ -11,6 +11,7 @@ pub(super) const RULE: Rule = Rule {
     holds: |case| case.inv.is_none() && case.rejection().is_none(),
     decides: always,
     evidence,
+    action,
     fix,
     hint: no_hint,
     key_fact: window_fact,
@@ -18,6 +19,13 @@ pub(super) const RULE: Rule = Rule {
 
 fn evidence(case: &Case<'_>) -> Vec<Evidence> {
     vec![searched(case.link)]
+}
+
+fn action(case: &Case<'_>) -> String {
+    format!(
+        "Find {}'s logs for this time: the export, retention, LoggingConfig, log level",
+        case.function()
+    )
 }
 
 fn fix(case: &Case<'_>) -> String {
