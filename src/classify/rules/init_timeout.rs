@@ -54,7 +54,7 @@ fn evidence(case: &Case<'_>) -> Vec<Evidence> {
 
 fn action(case: &Case<'_>) -> String {
     format!(
-        "Cut {}'s init (lazy clients, smaller package, more memory) or pre-initialise it",
+        "Cut {}'s init time: lazy clients, a lighter package, more memory",
         case.function()
     )
 }
