@@ -57,6 +57,7 @@ pub fn invocation(function: &str, request_id: &str, start: Millis, duration: f64
         restore_duration_ms: None,
         init_start: None,
         initialization_type: None,
+        trace: None,
         init_reports: Vec::new(),
         status: InvocationStatus::Success,
         timed_out_after_s: None,

@@ -13,6 +13,8 @@ pub enum LambdaRecord {
     Start {
         request_id: String,
         version: Option<String>,
+        /// `platform.start`'s `tracing` (JSON format only).
+        trace: Option<TraceRef>,
     },
     /// `END RequestId: ...`.
     End { request_id: String },
@@ -53,6 +55,9 @@ pub enum LambdaRecord {
         request_id: Option<String>,
         message: String,
     },
+    /// `XRAY TraceId: ... SegmentId: ... Sampled: ...` on a line of its own,
+    /// right after the REPORT it belongs to (as some runtimes' docs show it).
+    Trace(TraceRef),
     /// A platform line that matters to no rule (`XRAY TraceId ...`,
     /// `EXTENSION ...`, `TELEMETRY ...`, `platform.initRuntimeDone`, ...):
     /// kept as a platform line, never counted as custom output.
@@ -97,6 +102,39 @@ pub struct Report {
     /// `timeout`, `error`, `success`, ... (an open set); `None` in the old era.
     pub status: Option<String>,
     pub error_type: Option<String>,
+    /// `XRAY TraceId: ...` / `tracing`, when the function is traced.
+    pub trace: Option<TraceRef>,
+}
+
+/// The X-Ray trace an invocation wrote (active tracing): the REPORT line's
+/// `XRAY TraceId: 1-... SegmentId: ... Sampled: true`, or the JSON format's
+/// `tracing.value` (`Root=1-...;Parent=...;Sampled=1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceRef {
+    pub trace_id: String,
+    pub segment_id: Option<String>,
+    /// Whether X-Ray kept the trace (an unsampled one cannot be fetched).
+    pub sampled: Option<bool>,
+}
+
+impl TraceRef {
+    /// From a `tracing.value` header: `Root=1-...;Parent=...;Sampled=1`.
+    pub fn from_header(value: &str) -> Option<Self> {
+        let mut trace = TraceRef {
+            trace_id: String::new(),
+            segment_id: None,
+            sampled: None,
+        };
+        for part in value.split(';') {
+            match part.trim().split_once('=') {
+                Some(("Root", v)) => trace.trace_id = v.to_string(),
+                Some(("Parent", v)) => trace.segment_id = Some(v.to_string()),
+                Some(("Sampled", v)) => trace.sampled = Some(v == "1"),
+                _ => {}
+            }
+        }
+        (!trace.trace_id.is_empty()).then_some(trace)
+    }
 }
 
 /// A log line kept as evidence: when, the text as logged, and its message.
@@ -163,6 +201,8 @@ pub struct Invocation {
     pub init_start: Option<Millis>,
     /// `on-demand`, `provisioned-concurrency`, `snap-start` when logged.
     pub initialization_type: Option<String>,
+    /// The X-Ray trace it wrote, when the function is traced.
+    pub trace: Option<TraceRef>,
     /// INIT_REPORT / RESTORE_REPORT lines just before or during the invocation.
     pub init_reports: Vec<InitReportLine>,
     pub status: InvocationStatus,

@@ -18,7 +18,7 @@ mod verdict;
 pub use config::{FunctionConfig, FunctionSettings};
 pub use flow::{FlowEntry, LambdaBlock, Rejection};
 pub use lambda::{
-    InitKind, InitReportLine, Invocation, InvocationStatus, LambdaRecord, LogLine, Report,
+    InitKind, InitReportLine, Invocation, InvocationStatus, LambdaRecord, LogLine, Report, TraceRef,
 };
 pub use run::{
     ExplainResult, InputFileSummary, InputsSummary, LiveRun, ScanResult, Scope, SkippedLines,

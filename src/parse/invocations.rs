@@ -6,7 +6,7 @@
 //! time, or to the init that precedes the next START.
 
 use crate::model::{
-    InitReportLine, Invocation, InvocationStatus, LambdaRecord, LogLine, Millis, Report,
+    InitReportLine, Invocation, InvocationStatus, LambdaRecord, LogLine, Millis, Report, TraceRef,
 };
 use crate::parse::lambda::{output_line, runtime_reported_error};
 use std::collections::HashMap;
@@ -134,7 +134,14 @@ impl<'a> Assembler<'a> {
                 };
                 self.init_report(report, line);
             }
-            LambdaRecord::Start { request_id, .. } => self.start(request_id, ts, line),
+            LambdaRecord::Start {
+                request_id, trace, ..
+            } => {
+                let i = self.start(request_id, ts, line);
+                let inv = &mut self.invocations[i];
+                inv.trace = inv.trace.take().or(trace);
+            }
+            LambdaRecord::Trace(trace) => self.trace(trace, line),
             LambdaRecord::End { request_id } => self.end(&request_id, ts, line),
             LambdaRecord::Report(report) => self.report(*report, ts, line),
             LambdaRecord::TimedOut {
@@ -223,7 +230,8 @@ impl<'a> Assembler<'a> {
         }
     }
 
-    fn start(&mut self, request_id: String, ts: Millis, line: LogLine) {
+    /// The invocation a START opens (or completes); its index.
+    fn start(&mut self, request_id: String, ts: Millis, line: LogLine) -> usize {
         // A line of this request came first (same millisecond, or START
         // out of order): the invocation exists, now its start is known.
         if let Some(&i) = self.by_request.get(&request_id) {
@@ -232,10 +240,23 @@ impl<'a> Assembler<'a> {
                 self.invocations[i].start = ts;
                 recompute_arrival(&mut self.invocations[i]);
                 self.push_platform(i, line);
-                return;
+                return i;
             }
         }
         let i = self.open_invocation(request_id, ts, true);
+        self.push_platform(i, line);
+        i
+    }
+
+    /// An `XRAY TraceId` line of its own follows the REPORT it belongs to:
+    /// the open invocation's, else the last one's.
+    fn trace(&mut self, trace: TraceRef, line: LogLine) {
+        let Some(i) = self.open.or(self.invocations.len().checked_sub(1)) else {
+            self.pending.platform_lines.push(line);
+            return;
+        };
+        let inv = &mut self.invocations[i];
+        inv.trace = inv.trace.take().or(Some(trace));
         self.push_platform(i, line);
     }
 
@@ -332,6 +353,7 @@ impl<'a> Assembler<'a> {
             restore_duration_ms: None,
             init_start: pending.init_start,
             initialization_type: pending.initialization_type,
+            trace: None,
             init_reports: pending.init_reports,
             status: InvocationStatus::Unknown,
             timed_out_after_s: None,
@@ -373,6 +395,7 @@ fn apply_report(inv: &mut Invocation, r: Report) {
     inv.max_memory_used_mb = r.max_memory_used_mb.or(inv.max_memory_used_mb);
     inv.init_duration_ms = r.init_duration_ms.or(inv.init_duration_ms);
     inv.restore_duration_ms = r.restore_duration_ms.or(inv.restore_duration_ms);
+    inv.trace = r.trace.or(inv.trace.take());
     match r.status.as_deref() {
         Some("timeout") => inv.status = InvocationStatus::Timeout,
         Some("success") | None => {
@@ -480,6 +503,20 @@ mod tests {
         let (mut invs, _) = assemble(lines);
         assert_eq!(invs.len(), 1, "{invs:#?}");
         invs.remove(0)
+    }
+
+    #[test]
+    fn the_trace_is_the_invocations_own() {
+        let rid = "3a09eeb4-68f1-4d2e-9a55-0d1b2c3d4e5f";
+        let inv = one(&[
+            (T, &format!("START RequestId: {rid} Version: $LATEST")),
+            (T + 900, &format!("END RequestId: {rid}")),
+            (T + 900, &format!("REPORT RequestId: {rid}\tDuration: 899.10 ms\tBilled Duration: 900 ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB\t")),
+            (T + 901, "XRAY TraceId: 1-5e34a614-10bdxmplf1fb44f07bc535a1   SegmentId: 07f5xmpl2d1f6f85 Sampled: true"),
+        ]);
+        let trace = inv.trace.expect("the XRAY line after the REPORT");
+        assert_eq!(trace.trace_id, "1-5e34a614-10bdxmplf1fb44f07bc535a1");
+        assert_eq!(trace.sampled, Some(true));
     }
 
     /// Each line's message is read once, here: the runtime's prefix (Node,

@@ -6,7 +6,7 @@
 //! metrics are floats that may look like integers), so an odd field costs
 //! that field, not the line.
 
-use crate::model::{InitKind, LambdaRecord, Report};
+use crate::model::{InitKind, LambdaRecord, Report, TraceRef};
 use crate::parse::jsonutil::{opt_text, raw_text};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -45,6 +45,15 @@ struct PlatformRecord<'a> {
     runtime_version: Option<&'a RawValue>,
     #[serde(borrow)]
     metrics: Option<&'a RawValue>,
+    #[serde(borrow)]
+    tracing: Option<&'a RawValue>,
+}
+
+/// `tracing: {"spanId"?, "type": "X-Amzn-Trace-Id", "value": "Root=...;..."}`.
+#[derive(Deserialize, Default)]
+struct Tracing<'a> {
+    #[serde(borrow)]
+    value: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize, Default)]
@@ -140,6 +149,7 @@ fn start(record: &PlatformRecord<'_>) -> Option<LambdaRecord> {
     Some(LambdaRecord::Start {
         request_id: request_id(record)?,
         version: opt_text(record.version),
+        trace: trace(record),
     })
 }
 
@@ -164,7 +174,14 @@ fn report(record: &PlatformRecord<'_>) -> Option<LambdaRecord> {
         restore_duration_ms: number(m.restore_duration),
         status: opt_text(record.status),
         error_type: opt_text(record.error_type),
+        trace: trace(record),
     })))
+}
+
+/// The X-Ray trace in a record's `tracing`, when traced.
+fn trace(record: &PlatformRecord<'_>) -> Option<TraceRef> {
+    let tracing = object::<Tracing<'_>>(record.tracing?.get())?;
+    TraceRef::from_header(&opt_text(tracing.value)?)
 }
 
 fn request_id(record: &PlatformRecord<'_>) -> Option<String> {
@@ -194,7 +211,7 @@ fn number(raw: Option<&RawValue>) -> Option<f64> {
 mod tests {
     //! JSON-format lines from the reference (log-formats.md §4), verbatim.
 
-    use crate::model::{InitKind, LambdaRecord, Report};
+    use crate::model::{InitKind, LambdaRecord, Report, TraceRef};
     use crate::parse::lambda::parse_lambda_line as parse;
 
     #[test]
@@ -247,6 +264,7 @@ mod tests {
             LambdaRecord::Start {
                 request_id: "79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36".to_string(),
                 version: Some("$LATEST".to_string()),
+                trace: None,
             }
         );
         assert_eq!(
@@ -273,8 +291,37 @@ mod tests {
                 restore_duration_ms: None,
                 status: Some("success".to_string()),
                 error_type: None,
+                trace: None,
             }))
         );
+    }
+
+    #[test]
+    fn tracing_gives_the_trace() {
+        let start = r#"{"time":"2026-10-08T07:30:28.235Z","type":"platform.start","record":{"requestId":"79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36","version":"$LATEST","tracing":{"spanId":"44c4a5b1a0d55f6a","type":"X-Amzn-Trace-Id","value":"Root=1-6523a0f1-3b2c4d5e6f708192a3b4c5d6;Parent=44c4a5b1a0d55f6a;Sampled=1"}}}"#;
+        let LambdaRecord::Start { trace, .. } = parse(start) else {
+            panic!("a start")
+        };
+        assert_eq!(
+            trace,
+            Some(TraceRef {
+                trace_id: "1-6523a0f1-3b2c4d5e6f708192a3b4c5d6".to_string(),
+                segment_id: Some("44c4a5b1a0d55f6a".to_string()),
+                sampled: Some(true),
+            })
+        );
+        let report = r#"{"time":"2026-10-08T07:30:29.470Z","type":"platform.report","record":{"requestId":"79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36","metrics":{"durationMs":1233.96},"tracing":{"type":"X-Amzn-Trace-Id","value":"Root=1-6523a0f1-3b2c4d5e6f708192a3b4c5d6;Sampled=0"}}}"#;
+        let LambdaRecord::Report(r) = parse(report) else {
+            panic!("a report")
+        };
+        let trace = r.trace.expect("traced");
+        assert_eq!(trace.sampled, Some(false));
+        assert_eq!(trace.segment_id, None);
+        let untraced = r#"{"time":"t","type":"platform.report","record":{"requestId":"r","tracing":{"value":"Sampled=1"}}}"#;
+        let LambdaRecord::Report(r) = parse(untraced) else {
+            panic!("a report")
+        };
+        assert_eq!(r.trace, None, "no Root, no trace");
     }
 
     #[test]
@@ -304,6 +351,7 @@ mod tests {
                 restore_duration_ms: None,
                 status: Some("timeout".to_string()),
                 error_type: None,
+                trace: None,
             }))
         );
     }

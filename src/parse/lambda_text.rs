@@ -7,7 +7,7 @@
 //! before a tab or a trailing tab. So fields are read as whitespace tokens,
 //! never by splitting on `\t`.
 
-use crate::model::{InitKind, LambdaRecord, Report};
+use crate::model::{InitKind, LambdaRecord, Report, TraceRef};
 
 /// Parse one trimmed text-format line.
 pub(crate) fn parse_text(line: &str) -> LambdaRecord {
@@ -26,7 +26,7 @@ pub(crate) fn parse_text(line: &str) -> LambdaRecord {
             request_id: None,
             after_seconds,
         }),
-        "XRAY" => second_is(tokens.next(), "TraceId:").then(|| platform_line(line)),
+        "XRAY" => second_is(tokens.next(), "TraceId:").then(|| trace_line(line)),
         // Extension registration lines: `EXTENSION\tName: x\tState: Ready ...`.
         "EXTENSION" | "TELEMETRY" | "LOGS" => tokens
             .next()
@@ -82,6 +82,7 @@ fn start(line: &str) -> Option<LambdaRecord> {
     Some(LambdaRecord::Start {
         request_id: request_id.to_string(),
         version,
+        trace: None,
     })
 }
 
@@ -115,12 +116,49 @@ fn report(line: &str) -> Option<LambdaRecord> {
         Label(&["Restore"], "Duration") => report.restore_duration_ms = number(value),
         Label(&[], "Status") => report.status = Some(value.to_string()),
         Label(&["Error"], "Type") => report.error_type = Some(value.to_string()),
-        _ => {}
+        _ => trace_field(&mut report.trace, label, value),
     });
     if report.request_id.is_empty() {
         return Some(platform_line(line));
     }
     Some(LambdaRecord::Report(Box::new(report)))
+}
+
+/// `XRAY TraceId: 1-... SegmentId: ... Sampled: true` on its own line.
+fn trace_line(line: &str) -> LambdaRecord {
+    let mut trace = None;
+    // The line's first word is a label word here, not a keyword.
+    for_each_field(&format!("- {line}"), |label, value| {
+        trace_field(&mut trace, label, value)
+    });
+    match trace {
+        Some(t) => LambdaRecord::Trace(t),
+        None => platform_line(line),
+    }
+}
+
+/// One of REPORT's X-Ray fields: `XRAY TraceId:`, `SegmentId:`, `Sampled:`.
+fn trace_field(trace: &mut Option<TraceRef>, label: Label<'_, '_>, value: &str) {
+    match label {
+        Label(&["XRAY"], "TraceId") => {
+            *trace = Some(TraceRef {
+                trace_id: value.to_string(),
+                segment_id: None,
+                sampled: None,
+            })
+        }
+        Label(&[], "SegmentId") => {
+            if let Some(t) = trace.as_mut() {
+                t.segment_id = Some(value.to_string());
+            }
+        }
+        Label(&[], "Sampled") => {
+            if let Some(t) = trace.as_mut() {
+                t.sampled = Some(value == "true");
+            }
+        }
+        _ => {}
+    }
 }
 
 /// `INIT_START Runtime Version: nodejs:18.v30\tRuntime Version ARN: arn:...`.
@@ -343,7 +381,7 @@ mod tests {
     //! Text-format lines from the reference (log-formats.md §3), verbatim; `\t`
     //! in these Rust literals is a real TAB, as in the logs.
 
-    use crate::model::{InitKind, LambdaRecord, Report};
+    use crate::model::{InitKind, LambdaRecord, Report, TraceRef};
     use crate::parse::lambda::parse_lambda_line as parse;
 
     fn report(line: &str) -> Report {
@@ -368,6 +406,7 @@ mod tests {
             LambdaRecord::Start {
                 request_id: "c793869b-ee49-115b-a5b6-4fd21e8dedac".to_string(),
                 version: Some("$LATEST".to_string()),
+                trace: None,
             }
         );
         assert_eq!(
@@ -375,6 +414,7 @@ mod tests {
             LambdaRecord::Start {
                 request_id: "8b9836de-3acb-46ae-82da-080b95e77880".to_string(),
                 version: Some("3".to_string()),
+                trace: None,
             }
         );
         assert_eq!(
@@ -400,6 +440,11 @@ mod tests {
                 restore_duration_ms: None,
                 status: None,
                 error_type: None,
+                trace: Some(TraceRef {
+                    trace_id: "1-5d9d007f-0a8c7fd02xmpl480aed55ef0".to_string(),
+                    segment_id: Some("3d752xmpl1bbe37e".to_string()),
+                    sampled: Some(true),
+                }),
             }
         );
     }
@@ -640,21 +685,41 @@ mod tests {
     }
 
     #[test]
-    fn other_platform_lines() {
-        for line in [
-        "XRAY TraceId: 1-5e34a614-10bdxmplf1fb44f07bc535a1   SegmentId: 07f5xmpl2d1f6f85 Sampled: true",
-        "EXTENSION\tName: datadog-agent\tState: Ready\tEvents: [INVOKE,SHUTDOWN]",
-        "TELEMETRY\tName: my-ext\tState: Subscribed\tTypes: [Platform]",
-        "LOGS\tName: my-ext\tState: Subscribed\tTypes: [Platform,Function]",
-    ] {
+    fn an_xray_line_of_its_own_is_the_trace() {
+        // As the Python docs render it, after the REPORT, spaces for tabs.
         assert_eq!(
-            parse(line),
-            LambdaRecord::Platform {
-                message: line.to_string()
-            },
-            "{line}"
+            parse("XRAY TraceId: 1-5e34a614-10bdxmplf1fb44f07bc535a1   SegmentId: 07f5xmpl2d1f6f85 Sampled: true"),
+            LambdaRecord::Trace(TraceRef {
+                trace_id: "1-5e34a614-10bdxmplf1fb44f07bc535a1".to_string(),
+                segment_id: Some("07f5xmpl2d1f6f85".to_string()),
+                sampled: Some(true),
+            })
+        );
+        assert_eq!(
+            parse("XRAY TraceId: 1-5e34a614-10bdxmplf1fb44f07bc535a1\tSegmentId: 07f5xmpl2d1f6f85\tSampled: false"),
+            LambdaRecord::Trace(TraceRef {
+                trace_id: "1-5e34a614-10bdxmplf1fb44f07bc535a1".to_string(),
+                segment_id: Some("07f5xmpl2d1f6f85".to_string()),
+                sampled: Some(false),
+            })
         );
     }
+
+    #[test]
+    fn other_platform_lines() {
+        for line in [
+            "EXTENSION\tName: datadog-agent\tState: Ready\tEvents: [INVOKE,SHUTDOWN]",
+            "TELEMETRY\tName: my-ext\tState: Subscribed\tTypes: [Platform]",
+            "LOGS\tName: my-ext\tState: Subscribed\tTypes: [Platform,Function]",
+        ] {
+            assert_eq!(
+                parse(line),
+                LambdaRecord::Platform {
+                    message: line.to_string()
+                },
+                "{line}"
+            );
+        }
         assert_eq!(
             parse("LOGS uploaded to S3"),
             app(None, None, "LOGS uploaded to S3")
