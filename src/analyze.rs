@@ -21,8 +21,9 @@ use crate::link::link_first_blocks;
 use crate::model::conventions::default_lambda_group;
 use crate::model::{
     ExplainResult, Failure, FlowEntry, FunctionSettings, Invocation, Link, Millis, ScanResult,
-    Scope, TimelineBlock,
+    Scope, TimelineBlock, Trace, XrayFetch,
 };
+use crate::parse::xray::parse_trace;
 use crate::source::offline::FileSource;
 use crate::source::{Event, LogSource, SourceError};
 use crate::units::format_time;
@@ -82,7 +83,8 @@ pub fn scan(source: &mut dyn LogSource, opts: &Options) -> Result<ScanResult, An
         .filter(in_period)
         .filter(|b| b.is_failed_lambda_block())
         .collect();
-    let (links, lambda_groups) = link_focus(source, &connect, &focus)?;
+    let (mut links, lambda_groups) = link_focus(source, &connect, &focus)?;
+    attach_traces(source, &mut links.iter_mut().collect::<Vec<_>>())?;
     let mut inputs = source.inputs();
     inputs.duplicates_dropped = connect.duplicates;
     let settings = settings(source, opts);
@@ -127,7 +129,14 @@ pub fn explain(
         .iter()
         .filter(|e| e.lambda.is_some())
         .collect();
-    let (links, lambda_groups) = link_focus(source, &connect, &focus)?;
+    let (mut links, lambda_groups) = link_focus(source, &connect, &focus)?;
+    let mut failed: Vec<&mut Link> = links
+        .iter_mut()
+        .zip(&focus)
+        .filter(|(_, block)| block.is_failed_lambda_block())
+        .map(|(link, _)| link)
+        .collect();
+    attach_traces(source, &mut failed)?;
     let mut inputs = source.inputs();
     inputs.duplicates_dropped = connect.duplicates;
     let mut links = links.into_iter();
@@ -229,6 +238,45 @@ fn link_focus(
             .unwrap_or_else(|| default_lambda_group(function))
     });
     Ok((links, groups))
+}
+
+/// Fetch the X-Ray traces of the failed blocks' invocations (only theirs:
+/// never every invocation's) and attach what came back, or that it did not.
+fn attach_traces(source: &mut dyn LogSource, links: &mut [&mut Link]) -> Result<(), AnalyzeError> {
+    let wanted = |inv: &Invocation| {
+        inv.trace
+            .as_ref()
+            .filter(|t| t.sampled != Some(false))
+            .map(|t| t.trace_id.clone())
+    };
+    let mut ids: Vec<String> = links
+        .iter()
+        .flat_map(|l| l.invocations.iter())
+        .filter_map(wanted)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let batch = source.traces(&ids)?;
+    let traces: HashMap<String, Trace> = batch
+        .traces
+        .iter()
+        .filter_map(parse_trace)
+        .map(|t| (t.id.clone(), t))
+        .collect();
+    for inv in links.iter_mut().flat_map(|l| l.invocations.iter_mut()) {
+        let Some(id) = wanted(inv) else {
+            continue;
+        };
+        inv.xray = match traces.get(&id) {
+            Some(trace) => XrayFetch::Found(trace.clone()),
+            None if batch.looked => XrayFetch::NotFound,
+            None => XrayFetch::NotLooked,
+        };
+    }
+    Ok(())
 }
 
 /// The log group searched for each function: where its first invocation

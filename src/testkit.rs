@@ -58,6 +58,7 @@ pub fn invocation(function: &str, request_id: &str, start: Millis, duration: f64
         init_start: None,
         initialization_type: None,
         trace: None,
+        xray: XrayFetch::NotLooked,
         init_reports: Vec::new(),
         status: InvocationStatus::Success,
         timed_out_after_s: None,

@@ -5,8 +5,8 @@
 
 use crate::model::conventions::{INIT_LIMIT_MS, INVOKE_OVERHEAD_MS};
 use crate::model::{
-    FlowEntry, FunctionSettings, Invocation, InvocationStatus, Link, Measurements, Millis,
-    Rejection, RunMeasurements,
+    Call, FlowEntry, FunctionSettings, Invocation, InvocationStatus, Link, Measurements, Millis,
+    Rejection, RunMeasurements, XrayFetch, XrayReading, XrayStatus,
 };
 
 /// A silence shorter than this is not a stall, whatever the limit.
@@ -201,6 +201,7 @@ fn measure(inv: &Invocation, limit: f64) -> RunMeasurements {
         silence_ms: (watched_until - silence_from).max(0) as f64,
         silence_from,
         last_line: last_line.cloned(),
+        xray: xray_reading(inv, limit_at),
         init_timeout_reported_ms: inv
             .init_reports
             .iter()
@@ -213,6 +214,37 @@ fn measure(inv: &Invocation, limit: f64) -> RunMeasurements {
             _ => None,
         },
     }
+}
+
+/// The slowest calls worth naming.
+const SLOWEST_CALLS: usize = 3;
+
+/// What the invocation's trace says against `gave_up_at`, the moment Connect
+/// stopped waiting: the deepest call still open then, and the slowest.
+fn xray_reading(inv: &Invocation, gave_up_at: Millis) -> Option<XrayReading> {
+    let trace = inv.trace.as_ref()?;
+    let (status, calls): (XrayStatus, &[Call]) = match (&inv.xray, trace.sampled) {
+        (XrayFetch::Found(t), _) => (XrayStatus::Found, &t.calls),
+        (_, Some(false)) => (XrayStatus::NotSampled, &[]),
+        (XrayFetch::NotFound, _) => (XrayStatus::NotFound, &[]),
+        (XrayFetch::NotLooked, _) => (XrayStatus::NotLooked, &[]),
+    };
+    // How long a call ran, an open one counting until Connect gave up.
+    let ran = |c: &Call| (c.end.unwrap_or(gave_up_at).max(c.start) - c.start) as f64;
+    let open_at_limit = calls
+        .iter()
+        .filter(|c| c.start <= gave_up_at && c.end.is_none_or(|end| end > gave_up_at))
+        .max_by_key(|c| (c.depth, c.start))
+        .map(|c| (c.clone(), (gave_up_at - c.start) as f64));
+    let mut slowest: Vec<(Call, f64)> = calls.iter().map(|c| (c.clone(), ran(c))).collect();
+    slowest.sort_by(|a, b| b.1.total_cmp(&a.1));
+    slowest.truncate(SLOWEST_CALLS);
+    Some(XrayReading {
+        trace_id: trace.trace_id.clone(),
+        status,
+        open_at_limit,
+        slowest,
+    })
 }
 
 /// I + D: how long Connect waited for this invocation; the log times

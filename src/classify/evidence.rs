@@ -2,7 +2,7 @@
 //! Connect's retries), and the small helpers the rules' evidence shares.
 
 use super::case::Case;
-use crate::model::{Evidence, FlowEntry, InvocationStatus, Link, LogLine};
+use crate::model::{Evidence, FlowEntry, InvocationStatus, Link, LogLine, XrayReading, XrayStatus};
 use crate::units::format_ms;
 
 /// What Connect logged of the block, then what the linked invocations did.
@@ -130,4 +130,67 @@ pub(crate) fn platform_line_containing(case: &Case<'_>, needles: &[&str]) -> Opt
         .rev()
         .find(|l| needles.iter().any(|n| l.text.contains(n)))
         .map(line)
+}
+
+/// What the answering invocation's X-Ray trace says, as evidence: the call
+/// still open when Connect gave up (or, with `slowest`, the longest calls),
+/// or why the trace cannot say.
+pub(crate) fn xray(case: &Case<'_>, slowest: bool) -> Vec<Evidence> {
+    let Some((_, run)) = case.run() else {
+        return Vec::new();
+    };
+    let Some(reading) = &run.xray else {
+        return vec![fact(
+            "X-Ray: the function is not traced; active tracing would name the call it waited on"
+                .into(),
+        )];
+    };
+    let id = &reading.trace_id;
+    let text = match reading.status {
+        XrayStatus::NotSampled => format!("X-Ray: trace {id} was not sampled"),
+        XrayStatus::NotFound => format!(
+            "X-Ray: trace {id} was not returned (older than X-Ray's 30 days, or the account uses \
+             Transaction Search)"
+        ),
+        XrayStatus::NotLooked => format!(
+            "X-Ray: trace {id} was not read (add `aws xray batch-get-traces --trace-ids {id}` \
+             output to the input)"
+        ),
+        XrayStatus::Found => return found(case, reading, slowest),
+    };
+    vec![fact(text)]
+}
+
+fn found(case: &Case<'_>, reading: &XrayReading, slowest: bool) -> Vec<Evidence> {
+    let id = &reading.trace_id;
+    let mut out = Vec::new();
+    if let Some((call, ran)) = &reading.open_at_limit {
+        out.push(Evidence {
+            timestamp: Some(call.start),
+            text: format!(
+                "X-Ray: {} had been running {} when Connect gave up at {} (trace {id})",
+                call.label(),
+                format_ms(*ran),
+                format_ms(case.limit())
+            ),
+        });
+    } else if !slowest {
+        out.push(fact(format!(
+            "X-Ray: no call was still open when Connect gave up (trace {id})"
+        )));
+    }
+    if slowest || reading.open_at_limit.is_none() {
+        let calls: Vec<String> = reading
+            .slowest
+            .iter()
+            .map(|(call, ms)| format!("{} {}", call.label(), format_ms(*ms)))
+            .collect();
+        if !calls.is_empty() {
+            out.push(fact(format!(
+                "X-Ray: the slowest calls: {} (trace {id})",
+                calls.join(", ")
+            )));
+        }
+    }
+    out
 }

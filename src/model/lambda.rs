@@ -1,7 +1,7 @@
 //! Lambda log lines, and the invocations rebuilt from them.
 
 use super::conventions::INIT_LIMIT_MS;
-use super::Millis;
+use super::{Millis, XrayFetch};
 
 /// INIT_START to START: the init's own duration plus this much.
 const INIT_TO_START_SLACK_MS: f64 = 2_000.0;
@@ -203,6 +203,8 @@ pub struct Invocation {
     pub initialization_type: Option<String>,
     /// The X-Ray trace it wrote, when the function is traced.
     pub trace: Option<TraceRef>,
+    /// That trace's calls, once fetched (failures' invocations only).
+    pub xray: XrayFetch,
     /// INIT_REPORT / RESTORE_REPORT lines just before or during the invocation.
     pub init_reports: Vec<InitReportLine>,
     pub status: InvocationStatus,

@@ -14,6 +14,7 @@ mod lambda;
 mod run;
 mod text;
 mod verdict;
+mod xray;
 
 pub use config::{FunctionConfig, FunctionSettings};
 pub use flow::{FlowEntry, LambdaBlock, Rejection};
@@ -28,6 +29,7 @@ pub use text::{TextField, TextFilter};
 pub use verdict::{
     Class, Confidence, Evidence, Failure, Link, Measurements, RunMeasurements, Verdict,
 };
+pub use xray::{Call, RawTrace, Trace, TraceBatch, XrayFetch, XrayReading, XrayStatus};
 
 use std::fmt;
 

@@ -2,8 +2,8 @@
 //! terminal escaping): the filters see each field with its kind.
 
 use super::{
-    ExplainResult, FlowEntry, InputsSummary, Invocation, InvocationStatus, Link, LogLine,
-    ScanResult, Verdict,
+    Call, ExplainResult, FlowEntry, InputsSummary, Invocation, InvocationStatus, Link, LogLine,
+    ScanResult, Verdict, XrayFetch,
 };
 
 /// What kind of text a field holds, so a filter can treat it accordingly.
@@ -62,6 +62,21 @@ impl Invocation {
         if let InvocationStatus::Error(Some(t)) = &mut self.status {
             apply(filter, TextField::Name, t);
         }
+        if let XrayFetch::Found(trace) = &mut self.xray {
+            for call in &mut trace.calls {
+                call.map_texts(filter);
+            }
+        }
+    }
+}
+
+impl Call {
+    /// A call's texts come from a trace, like log text: URLs may carry
+    /// personal data.
+    fn map_texts(&mut self, filter: &mut TextFilter<'_>) {
+        apply(filter, TextField::Log, &mut self.name);
+        apply_opt(filter, TextField::Log, &mut self.resource);
+        apply_opt(filter, TextField::Log, &mut self.url);
     }
 }
 
@@ -88,13 +103,16 @@ impl Verdict {
         apply(filter, TextField::Log, &mut self.fix);
         apply(filter, TextField::Log, &mut self.action);
         apply(filter, TextField::Log, &mut self.key_fact);
-        if let Some(line) = self
-            .measurements
-            .run
-            .as_mut()
-            .and_then(|r| r.last_line.as_mut())
-        {
-            line.map_texts(filter);
+        if let Some(run) = self.measurements.run.as_mut() {
+            if let Some(line) = run.last_line.as_mut() {
+                line.map_texts(filter);
+            }
+            if let Some(reading) = run.xray.as_mut() {
+                let open = reading.open_at_limit.iter_mut().map(|(c, _)| c);
+                for call in open.chain(reading.slowest.iter_mut().map(|(c, _)| c)) {
+                    call.map_texts(filter);
+                }
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Linking and diagnosis: the link from a block to its invocations, and the
 //! verdict on a failed block with the numbers it was decided on.
 
-use super::{FlowEntry, Invocation, LogLine, Millis};
+use super::{FlowEntry, Invocation, LogLine, Millis, XrayReading};
 use std::fmt;
 
 /// Why a Lambda block failed. The order of the variants is the order in
@@ -152,6 +152,8 @@ pub struct RunMeasurements {
     /// How long init ran when an INIT_REPORT (or RESTORE_REPORT) said it
     /// timed out.
     pub init_timeout_reported_ms: Option<f64>,
+    /// What the invocation's X-Ray trace says (`None`: not traced).
+    pub xray: Option<XrayReading>,
 }
 
 impl Measurements {

@@ -7,6 +7,7 @@
 
 use crate::model::{
     InitReportLine, Invocation, InvocationStatus, LambdaRecord, LogLine, Millis, Report, TraceRef,
+    XrayFetch,
 };
 use crate::parse::lambda::{output_line, runtime_reported_error};
 use std::collections::HashMap;
@@ -354,6 +355,7 @@ impl<'a> Assembler<'a> {
             init_start: pending.init_start,
             initialization_type: pending.initialization_type,
             trace: None,
+            xray: XrayFetch::NotLooked,
             init_reports: pending.init_reports,
             status: InvocationStatus::Unknown,
             timed_out_after_s: None,

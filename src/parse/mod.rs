@@ -6,3 +6,4 @@ mod jsonutil;
 pub mod lambda;
 mod lambda_json;
 mod lambda_text;
+pub mod xray;

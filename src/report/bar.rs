@@ -61,6 +61,29 @@ pub fn draw_bar(input: &BarInput, width: usize) -> String {
     format!("[{}]", cells.into_iter().collect::<String>())
 }
 
+/// One call of the invocation's trace under its bar, on the same scale:
+/// `=` while it ran, `>` when it never ended (drawn to the scale's end),
+/// `|` Connect's limit. `from_ms`/`to_ms` count from the request's arrival.
+pub fn draw_call(input: &BarInput, from_ms: f64, to_ms: Option<f64>, width: usize) -> String {
+    let handler_end = input.init_ms + handler_span(input);
+    let span = input.limit_ms.max(handler_end).max(1.0) * 1.05;
+    let cell = |t: f64| ((t / span) * width as f64).round().clamp(0.0, width as f64) as usize;
+    let start = cell(from_ms.max(0.0));
+    let end = to_ms.map_or(width, |t| cell(t).max(start + 1)).min(width);
+    let mut cells: Vec<char> = (0..width)
+        .map(|i| match (i >= start && i < end, to_ms) {
+            (true, Some(_)) => '=',
+            (true, None) => '>',
+            _ => ' ',
+        })
+        .collect();
+    let mark = cell(input.limit_ms).min(width.saturating_sub(1));
+    if let Some(c) = cells.get_mut(mark) {
+        *c = '|';
+    }
+    format!("[{}]", cells.into_iter().collect::<String>())
+}
+
 /// How long the handler is drawn: its duration, or, when unknown, up to its
 /// last output (the rest is drawn as `?`).
 fn handler_span(input: &BarInput) -> f64 {
@@ -170,6 +193,27 @@ mod tests {
         let bar = draw_bar(&input, 60);
         assert_eq!(bar, runs(&[('?', 57), ('|', 1), ('?', 2)]));
         assert!(bar_legend(&input).contains("end not logged"));
+    }
+
+    #[test]
+    fn calls_are_drawn_on_the_invocations_scale() {
+        // An 8000 ms limit, a handler of 8200 ms: span 8610 ms over 60 cells.
+        let input = BarInput {
+            limit_ms: 8000.0,
+            init_ms: 0.0,
+            duration_ms: Some(8200.0),
+            last_output_ms: Some(150.0),
+        };
+        // A quick call from +20 to +54 ms takes one cell at the start.
+        assert_eq!(
+            draw_call(&input, 20.0, Some(54.0), 60),
+            runs(&[('=', 1), (' ', 55), ('|', 1), (' ', 3)])
+        );
+        // One still running from +150 ms runs off the end, through the limit.
+        assert_eq!(
+            draw_call(&input, 150.0, None, 60),
+            runs(&[(' ', 1), ('>', 55), ('|', 1), ('>', 3)])
+        );
     }
 
     #[test]

@@ -2,14 +2,15 @@
 //! under each Lambda block its invocations, their own output, a bar against
 //! the block's limit, and the verdict.
 
-use super::bar::{bar_legend, draw_bar, BarInput, BAR_WIDTH};
+use super::bar::{bar_legend, draw_bar, draw_call, BarInput, BAR_WIDTH};
 use super::inputs::inputs_line;
 use super::json::{first_timestamp, status_parts};
 use super::style::{class_style, paint};
 use super::text::wrap;
 use super::{format_opt_ms, format_period, format_time, plural, RenderOptions};
 use crate::model::{
-    ExplainResult, FlowEntry, Invocation, LambdaBlock, Link, Millis, TimelineBlock, Verdict,
+    ExplainResult, FlowEntry, Invocation, LambdaBlock, Link, Millis, TimelineBlock, Trace, Verdict,
+    XrayFetch,
 };
 use std::io::{self, Write};
 
@@ -224,7 +225,41 @@ fn write_invocation(
         "      {}  {}{of_limit}",
         draw_bar(&input, BAR_WIDTH),
         bar_legend(&input)
-    )
+    )?;
+    if let XrayFetch::Found(trace) = &inv.xray {
+        write_calls(out, inv, trace, &input)?;
+    }
+    Ok(())
+}
+
+/// The trace's calls under the invocation's bar, on its scale.
+fn write_calls(
+    out: &mut dyn Write,
+    inv: &Invocation,
+    trace: &Trace,
+    input: &BarInput,
+) -> io::Result<()> {
+    writeln!(out, "      X-Ray trace {}:", trace.id)?;
+    let from_arrival = |t: Millis| (t - inv.arrival) as f64;
+    for call in &trace.calls {
+        let ran = match call.end {
+            Some(end) => super::format_ms((end - call.start) as f64),
+            None => "never ended".to_string(),
+        };
+        writeln!(
+            out,
+            "      {}  {}{}  {ran}",
+            draw_call(
+                input,
+                from_arrival(call.start),
+                call.end.map(from_arrival),
+                BAR_WIDTH
+            ),
+            "  ".repeat(call.depth),
+            call.label()
+        )?;
+    }
+    Ok(())
 }
 
 /// `+  120 ms`: sign first, then the number aligned, so a column of

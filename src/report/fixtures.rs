@@ -97,6 +97,7 @@ fn measured(limit_ms: u32, assumed: bool, run: Option<(&Invocation, f64)>) -> Me
             last_line: inv.custom_lines.last().cloned(),
             timeout_hit_s: None,
             init_timeout_reported_ms: None,
+            xray: None,
         }),
     }
 }

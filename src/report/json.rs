@@ -8,8 +8,9 @@
 use super::summary::{self, FunctionStats};
 use super::{format_time, SCHEMA_VERSION};
 use crate::model::{
-    Class, ExplainResult, Failure, FlowEntry, FunctionConfig, InputsSummary, Invocation,
-    InvocationStatus, Link, LiveRun, Millis, ScanResult, Scope, TimelineBlock, Verdict,
+    Call, Class, ExplainResult, Failure, FlowEntry, FunctionConfig, InputsSummary, Invocation,
+    InvocationStatus, Link, LiveRun, Millis, ScanResult, Scope, TimelineBlock, Verdict, XrayFetch,
+    XrayReading, XrayStatus,
 };
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
@@ -148,6 +149,36 @@ pub struct InvocationOut {
     pub error_type: Option<String>,
     pub timed_out_after_s: Option<f64>,
     pub custom_lines: Vec<CustomLineOut>,
+    /// The X-Ray trace it wrote; `null` when the function is not traced.
+    pub xray: Option<XrayOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct XrayOut {
+    pub trace_id: String,
+    pub sampled: Option<bool>,
+    /// `found`, `not_sampled`, `not_found` (older than 30 days, or
+    /// Transaction Search), `not_read` (not looked for).
+    pub status: &'static str,
+    /// The answering invocation only: the deepest call still open when
+    /// Connect gave up, and the longest calls.
+    pub open_at_limit: Option<CallOut>,
+    pub slowest: Vec<CallOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CallOut {
+    pub name: String,
+    pub namespace: Option<String>,
+    pub operation: Option<String>,
+    pub resource: Option<String>,
+    pub method: Option<String>,
+    pub url: Option<String>,
+    pub start: String,
+    /// `null` when the call never ended (in progress).
+    pub end: Option<String>,
+    /// How long it ran: until it ended, or until Connect gave up.
+    pub ran_ms: f64,
 }
 
 #[derive(Debug, Serialize)]
@@ -301,7 +332,7 @@ pub fn failure_out(f: &Failure) -> FailureOut {
         class: verdict.class,
         confidence: f.link.confidence.as_str(),
         candidates: f.link.candidates,
-        invocations: f.link.invocations.iter().map(invocation_out).collect(),
+        invocations: invocations_out(&f.link, Some(&f.verdict)),
         evidence: verdict.evidence,
         contributing: verdict.contributing,
         fix: verdict.fix,
@@ -334,7 +365,60 @@ fn whole(v: Option<f64>) -> Option<f64> {
     v.map(f64::round)
 }
 
-pub fn invocation_out(inv: &Invocation) -> InvocationOut {
+/// A link's invocations; the first, the answering one, with what the
+/// verdict read of its trace.
+fn invocations_out(link: &Link, verdict: Option<&Verdict>) -> Vec<InvocationOut> {
+    let reading = verdict
+        .and_then(|v| v.measurements.run.as_ref())
+        .and_then(|r| r.xray.as_ref());
+    link.invocations
+        .iter()
+        .enumerate()
+        .map(|(i, inv)| invocation_out(inv, if i == 0 { reading } else { None }))
+        .collect()
+}
+
+fn xray_out(inv: &Invocation, reading: Option<&XrayReading>) -> Option<XrayOut> {
+    let trace = inv.trace.as_ref()?;
+    let status = match (&inv.xray, trace.sampled) {
+        (XrayFetch::Found(_), _) => XrayStatus::Found,
+        (_, Some(false)) => XrayStatus::NotSampled,
+        (XrayFetch::NotFound, _) => XrayStatus::NotFound,
+        (XrayFetch::NotLooked, _) => XrayStatus::NotLooked,
+    };
+    Some(XrayOut {
+        trace_id: trace.trace_id.clone(),
+        sampled: trace.sampled,
+        status: match status {
+            XrayStatus::Found => "found",
+            XrayStatus::NotSampled => "not_sampled",
+            XrayStatus::NotFound => "not_found",
+            XrayStatus::NotLooked => "not_read",
+        },
+        open_at_limit: reading
+            .and_then(|r| r.open_at_limit.as_ref())
+            .map(|(c, ms)| call_out(c, *ms)),
+        slowest: reading
+            .map(|r| r.slowest.iter().map(|(c, ms)| call_out(c, *ms)).collect())
+            .unwrap_or_default(),
+    })
+}
+
+fn call_out(call: &Call, ran_ms: f64) -> CallOut {
+    CallOut {
+        name: call.name.clone(),
+        namespace: call.namespace.clone(),
+        operation: call.operation.clone(),
+        resource: call.resource.clone(),
+        method: call.method.clone(),
+        url: call.url.clone(),
+        start: format_time(call.start),
+        end: call.end.map(format_time),
+        ran_ms,
+    }
+}
+
+pub fn invocation_out(inv: &Invocation, reading: Option<&XrayReading>) -> InvocationOut {
     let (status, error_type) = status_parts(&inv.status);
     InvocationOut {
         request_id: inv.request_id.clone(),
@@ -362,6 +446,7 @@ pub fn invocation_out(inv: &Invocation) -> InvocationOut {
                 text: l.text.clone(),
             })
             .collect(),
+        xray: xray_out(inv, reading),
     }
 }
 
@@ -472,10 +557,9 @@ pub fn block_out(block: &TimelineBlock, first: Millis) -> BlockOut {
             candidates: block.link.as_ref().map(|k| k.candidates),
             invocations: block
                 .link
-                .iter()
-                .flat_map(|k| k.invocations.iter())
-                .map(invocation_out)
-                .collect(),
+                .as_ref()
+                .map(|k| invocations_out(k, block.verdict.as_ref()))
+                .unwrap_or_default(),
             verdict: block.verdict.as_ref().map(verdict_out),
         }),
     }
@@ -648,6 +732,31 @@ mod tests {
         error_type: Nullable<String>,
         timed_out_after_s: Nullable<f64>,
         custom_lines: Vec<CustomLine>,
+        xray: Nullable<XrayT>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct XrayT {
+        trace_id: String,
+        sampled: Nullable<bool>,
+        status: String,
+        open_at_limit: Nullable<CallT>,
+        slowest: Vec<CallT>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct CallT {
+        name: String,
+        namespace: Nullable<String>,
+        operation: Nullable<String>,
+        resource: Nullable<String>,
+        method: Nullable<String>,
+        url: Nullable<String>,
+        start: String,
+        end: Nullable<String>,
+        ran_ms: f64,
     }
 
     #[derive(Debug, Deserialize)]

@@ -14,7 +14,7 @@ mod ndjson;
 mod parallel;
 mod quick;
 
-use crate::model::{InputFileSummary, Millis};
+use crate::model::{InputFileSummary, Millis, RawTrace};
 use std::fs::{self, File};
 use std::io::{self, BufRead, BufReader, Seek};
 use std::path::{Path, PathBuf};
@@ -26,7 +26,11 @@ pub use parallel::read_files_ordered;
 /// Reads are large and sequential: a big buffer keeps syscalls rare.
 const BUFFER_BYTES: usize = 1 << 20;
 
-/// The three export formats, told apart by content, never by file name.
+/// Enough to tell a file's format by its first key.
+const PEEK_BYTES: usize = 8 << 10;
+
+/// The export formats, told apart by content, never by file name: three of
+/// log events, and X-Ray's traces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// `aws logs filter-log-events --output json`, one or more pages.
@@ -35,6 +39,9 @@ pub enum Format {
     Ndjson,
     /// `aws logs get-query-results --output json`, one or more pages.
     QueryResults,
+    /// `aws xray batch-get-traces --output json`, one or more pages: no log
+    /// events, read by `read_traces` when traces are asked for.
+    XrayTraces,
 }
 
 impl Format {
@@ -43,6 +50,7 @@ impl Format {
             Format::FilterLogEvents => "filter-log-events",
             Format::Ndjson => "ndjson",
             Format::QueryResults => "query-results",
+            Format::XrayTraces => "xray-traces",
         }
     }
 }
@@ -176,6 +184,8 @@ pub fn read_file_keeping(
             }
             Format::FilterLogEvents.as_str()
         }
+        // Traces are not log events: `read_traces` reads them.
+        StartKind::Document(Format::XrayTraces) => Format::XrayTraces.as_str(),
         StartKind::Document(format) => {
             document::read(reader, start.line_offset, &mut out, path, &start.preview)?;
             format.as_str()
@@ -187,6 +197,49 @@ pub fn read_file_keeping(
         events: out.events,
         skipped: out.skips.into_vec(),
     })
+}
+
+/// The traces in an `aws xray batch-get-traces --output json` file (pages
+/// may follow each other), `None` when the file is something else.
+pub fn read_traces(file: &InputFile) -> Result<Option<Vec<RawTrace>>, InputError> {
+    let path = file.display.as_str();
+    // Most files are log exports: a small buffer keeps the peek cheap.
+    let mut reader = BufReader::with_capacity(PEEK_BYTES, open_regular(&file.path, path)?);
+    let start = peek_start(&mut reader).map_err(|e| InputError::from_io(path, None, e))?;
+    if start.kind != StartKind::Document(Format::XrayTraces) {
+        return Ok(None);
+    }
+    let mut traces = Vec::new();
+    for page in serde_json::Deserializer::from_reader(reader).into_iter::<TracePage>() {
+        let page = page.map_err(|e| document::json_error(path, start.line_offset, e))?;
+        traces.extend(page.traces.into_iter().map(|t| RawTrace {
+            id: t.id,
+            segment_documents: t.segments.into_iter().map(|s| s.document).collect(),
+        }));
+    }
+    Ok(Some(traces))
+}
+
+/// A page of `batch-get-traces` output: what the tool reads of it.
+#[derive(serde::Deserialize)]
+struct TracePage {
+    #[serde(rename = "Traces", default)]
+    traces: Vec<TraceOut>,
+}
+
+#[derive(serde::Deserialize)]
+struct TraceOut {
+    #[serde(rename = "Id")]
+    id: String,
+    #[serde(rename = "Segments", default)]
+    segments: Vec<SegmentOut>,
+}
+
+#[derive(serde::Deserialize)]
+struct SegmentOut {
+    /// The segment document, a JSON object as a string.
+    #[serde(rename = "Document")]
+    document: String,
 }
 
 /// Files at least this large are mapped rather than read (below it, the
@@ -318,6 +371,7 @@ fn classify(content: &[u8]) -> StartKind {
         Some(b"results" | b"statistics" | b"status" | b"encryptionKey" | b"queryLanguage") => {
             StartKind::Document(Format::QueryResults)
         }
+        Some(b"Traces" | b"UnprocessedTraceIds") => StartKind::Document(Format::XrayTraces),
         _ => StartKind::Lines,
     }
 }

@@ -6,7 +6,7 @@ pub mod files;
 pub mod live;
 pub mod offline;
 
-use crate::model::{FunctionSettings, InputsSummary, Millis};
+use crate::model::{FunctionSettings, InputsSummary, Millis, TraceBatch};
 use crate::windows::Windows;
 use std::collections::BTreeMap;
 
@@ -105,5 +105,11 @@ pub trait LogSource {
     /// source knows it (live: the Lambda API).
     fn function_settings(&self) -> BTreeMap<String, FunctionSettings> {
         BTreeMap::new()
+    }
+
+    /// The X-Ray traces of these ids, as far as the source has them (a
+    /// source without traces says it did not look).
+    fn traces(&mut self, _ids: &[String]) -> Result<TraceBatch, SourceError> {
+        Ok(TraceBatch::default())
     }
 }

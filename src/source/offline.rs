@@ -1,10 +1,10 @@
 //! Exported files as a `LogSource`: which files each pass reads, and the
 //! count of every line that could not be used.
 
-use super::files::{discover, read_files_ordered, InputError, InputFile, RawEvent};
+use super::files::{discover, read_files_ordered, read_traces, InputError, InputFile, RawEvent};
 use super::{Accepted, Event, LogSource, Prepare, Prepared, SourceError};
 use crate::model::conventions::{function_of_group as function_of, is_connect_group};
-use crate::model::{InputFileSummary, InputsSummary, Millis, SkippedLines};
+use crate::model::{InputFileSummary, InputsSummary, Millis, SkippedLines, TraceBatch};
 use crate::windows::Windows;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -141,6 +141,23 @@ impl LogSource for FileSource {
         self.record_all(done);
         result?;
         Ok(())
+    }
+
+    /// The traces of `aws xray batch-get-traces` documents in the input
+    /// (found by content, wherever they are); looked for only when one of
+    /// them holds a trace at all.
+    fn traces(&mut self, ids: &[String]) -> Result<TraceBatch, SourceError> {
+        let mut batch = TraceBatch::default();
+        for file in &self.files {
+            let Some(traces) = read_traces(file)? else {
+                continue;
+            };
+            batch.looked = true;
+            batch
+                .traces
+                .extend(traces.into_iter().filter(|t| ids.contains(&t.id)));
+        }
+        Ok(batch)
     }
 
     fn known_groups(&self) -> Vec<String> {

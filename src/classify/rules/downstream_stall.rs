@@ -3,7 +3,7 @@
 
 use super::{always, Rule};
 use crate::classify::case::Case;
-use crate::classify::evidence::fact;
+use crate::classify::evidence::{fact, xray};
 use crate::model::{Evidence, RunMeasurements};
 use crate::units::format_ms;
 
@@ -41,6 +41,7 @@ fn evidence(case: &Case<'_>) -> Vec<Evidence> {
             "the handler produced no output at all after START".into(),
         )),
     }
+    out.extend(xray(case, false));
     out.push(fact(format!(
         "then silent for {} ({share:.0}% of the {} the handler had before {})",
         format_ms(run.silence_ms),
@@ -52,6 +53,14 @@ fn evidence(case: &Case<'_>) -> Vec<Evidence> {
         }
     )));
     out
+}
+
+/// The call X-Ray saw still open when Connect gave up, and how long it had
+/// run by then.
+fn open_call(case: &Case<'_>) -> Option<(String, f64)> {
+    let reading = case.m.run.as_ref()?.xray.as_ref()?;
+    let (call, ran) = reading.open_at_limit.as_ref()?;
+    Some((call.label(), *ran))
 }
 
 /// The last thing the handler said, when it said anything.
@@ -81,8 +90,15 @@ fn fix(case: &Case<'_>) -> String {
         .and_then(last_message)
         .map(|m| format!("after its last line ({m})"))
         .unwrap_or_else(|| "after START".into());
+    let waited = match open_call(case) {
+        Some((call, ran)) => format!(
+            "The handler was waiting on {call}, which had been running {} when Connect gave up",
+            format_ms(ran)
+        ),
+        None => format!("The handler waited on a downstream call {last}"),
+    };
     format!(
-        "The handler waited on a downstream call {last}. Give that call a connect and read timeout \
+        "{waited}. Give that call a connect and read timeout \
          well inside the block's budget (about {budget:.0} ms after init) and return a fallback the \
          flow can route on; if the dependency is legitimately slow, use the block's asynchronous \
          mode (up to 60 s) with a Wait block."
@@ -108,6 +124,9 @@ fn key_fact(case: &Case<'_>) -> String {
     let Some(run) = &case.m.run else {
         return "no invocation linked".to_string();
     };
+    if let Some((call, ran)) = open_call(case) {
+        return format!("{call} open {} at the limit", format_ms(ran));
+    }
     let after = last_message(run)
         .map(|m| format!("\"{m}\""))
         .unwrap_or_else(|| "START".to_string());

@@ -3,7 +3,7 @@
 
 use super::{always, no_hint, timing_fact, Rule};
 use crate::classify::case::{Case, MIN_STALL_MS};
-use crate::classify::evidence::fact;
+use crate::classify::evidence::{fact, xray};
 use crate::model::Evidence;
 use crate::units::{format_ms, format_opt_ms};
 
@@ -22,14 +22,16 @@ fn evidence(case: &Case<'_>) -> Vec<Evidence> {
     let Some((inv, run)) = case.run() else {
         return Vec::new();
     };
-    vec![fact(format!(
+    let mut out = vec![fact(format!(
         "steady output ({} lines, no silence of {} or more) but init {} + handler {} > limit {}",
         inv.custom_lines.len(),
         format_ms(MIN_STALL_MS),
         format_ms(run.init_ms),
         format_opt_ms(run.handler_ms),
         format_ms(case.limit())
-    ))]
+    ))];
+    out.extend(xray(case, true));
+    out
 }
 
 fn action(case: &Case<'_>) -> String {
@@ -40,10 +42,18 @@ fn action(case: &Case<'_>) -> String {
 }
 
 fn fix(case: &Case<'_>) -> String {
+    let slowest = case
+        .m
+        .run
+        .as_ref()
+        .and_then(|r| r.xray.as_ref())
+        .and_then(|x| x.slowest.first())
+        .map(|(call, ms)| format!(" (the slowest call: {} {})", call.label(), format_ms(*ms)))
+        .unwrap_or_default();
     format!(
         "The handler's work steadily takes longer than the block allows ({:.0} ms limit): \
-         parallelise or cache its downstream calls, raise MemorySize (more CPU), raise the block's \
-         timeout (up to 8 s synchronous), or use asynchronous mode.",
+         parallelise or cache its downstream calls{slowest}, raise MemorySize (more CPU), raise \
+         the block's timeout (up to 8 s synchronous), or use asynchronous mode.",
         case.limit()
     )
 }

@@ -52,7 +52,7 @@ pub(super) fn read<R: BufRead>(
     }
 }
 
-fn json_error(path: &str, line_offset: u64, e: serde_json::Error) -> InputError {
+pub(super) fn json_error(path: &str, line_offset: u64, e: serde_json::Error) -> InputError {
     let line = line_offset + e.line() as u64;
     if e.is_io() {
         let source = io::Error::other(e);
