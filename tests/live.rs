@@ -142,13 +142,16 @@ struct Setup {
     offline: tempfile::TempDir,
     start: String,
     end: String,
+    /// The Connect instance acme-prod's id (the seed makes one per
+    /// `/aws/connect/` group).
+    instance_id: String,
 }
 
 fn setup() -> Setup {
     let t = base();
     let events = scenario(t);
     let moto = Moto::start();
-    moto.seed(&seed_spec(&events));
+    let created = moto.seed(&seed_spec(&events));
     let offline = tempfile::tempdir().unwrap();
     write_offline(offline.path(), &events);
     Setup {
@@ -156,6 +159,10 @@ fn setup() -> Setup {
         offline,
         start: iso(t - 60_000),
         end: iso(t + 600_000),
+        instance_id: created["connect_instances"]["acme-prod"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string(),
     }
 }
 
@@ -395,43 +402,164 @@ fn show_queries_prints_the_queries_on_stderr_only() {
     let _: Value = serde_json::from_slice(&out.stdout).expect("stdout holds the result only");
 }
 
+/// An alias or an id Amazon Connect does not know: exit 254, naming the
+/// instances there are.
 #[test]
-fn an_unknown_instance_lists_the_connect_groups_that_exist() {
+fn an_unknown_instance_lists_the_instances_that_exist() {
     let s = setup();
-    s.moto
-        .bin()
-        .args([
-            "scan",
-            "--instance",
-            "acme-dev",
-            "--since",
-            "2h",
-            "--endpoint-url",
-            &s.moto.url,
-        ])
-        .assert()
-        .code(254)
-        .stderr(predicate::str::contains(
-            "log group /aws/connect/acme-dev not found",
-        ))
-        .stderr(predicate::str::contains("/aws/connect/acme-prod"));
-    // An instance id maps to the only Connect group.
-    s.moto
-        .bin()
-        .args([
-            "scan",
-            "--instance",
-            "3ff2093d-af96-43fd-b038-3c07cdd7609c",
-            "--start",
-            &s.start,
-            "--end",
-            &s.end,
-            "--endpoint-url",
-            &s.moto.url,
-        ])
-        .assert()
-        .code(0)
-        .stderr(predicate::str::contains("the only /aws/connect/ log group"));
+    for wanted in ["acme-dev", "5d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"] {
+        s.moto
+            .bin()
+            .args(["scan", "--instance", wanted, "--since", "2h"])
+            .args(["--endpoint-url", &s.moto.url])
+            .assert()
+            .code(254)
+            .stderr(predicate::str::contains(format!(
+                "error: Amazon Connect instance {wanted} not found in us-east-1; \
+                 the instances in us-east-1: acme-prod\n"
+            )));
+    }
+}
+
+/// `-v`'s trace of the binary's AWS calls: the operations, in order.
+fn traced_calls(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("aws: "))
+        .filter_map(|l| l.split_once(" (http").map(|(op, _)| op))
+        .collect()
+}
+
+/// `--instance` is resolved through Amazon Connect's API: an alias with
+/// ListInstances (on its second page here: moto pages by 10), an id or ARN
+/// with DescribeInstance; the group read is `/aws/connect/<alias>`. A
+/// second Connect group makes the old guess from the listing impossible.
+/// moto has no DescribeInstanceAttribute (HTTP 404): a note says flow
+/// logging could not be checked, and the scan goes on.
+#[test]
+fn an_instance_is_resolved_through_the_connect_api() {
+    let t = base();
+    let events = scenario(t);
+    let moto = Moto::start();
+    let mut spec = seed_spec(&events);
+    let mut aliases: Vec<String> = (0..11).map(|i| format!("acme-{i:02}")).collect();
+    aliases.push("acme-prod".into());
+    spec["connect_instances"] = json!(aliases);
+    spec["groups"]["/aws/connect/acme-dev"] = json!([]);
+    let created = moto.seed(&spec);
+    let instance = &created["connect_instances"]["acme-prod"];
+    let (id, arn) = (
+        instance["id"].as_str().unwrap(),
+        instance["arn"].as_str().unwrap(),
+    );
+    let (start, end) = (iso(t - 60_000), iso(t + 600_000));
+    let note = format!(
+        "note: connect:DescribeInstanceAttribute on {id} failed: HTTP 404: cannot tell whether \
+         flow logging is on for instance acme-prod; reading /aws/connect/acme-prod if the \
+         log-group listing has it\n"
+    );
+    for (wanted, connect_calls) in [
+        (
+            "acme-prod",
+            vec![
+                "connect:ListInstances",
+                "connect:ListInstances",
+                "connect:DescribeInstanceAttribute",
+            ],
+        ),
+        (
+            id,
+            vec![
+                "connect:DescribeInstance",
+                "connect:DescribeInstanceAttribute",
+            ],
+        ),
+        (
+            arn,
+            vec![
+                "connect:DescribeInstance",
+                "connect:DescribeInstanceAttribute",
+            ],
+        ),
+    ] {
+        let out = moto
+            .bin()
+            .args(["scan", "-o", "json", "-v", "--instance", wanted])
+            .args(["--start", &start, "--end", &end])
+            .args(["--endpoint-url", &moto.url])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{wanted}: {stderr}");
+        let calls = traced_calls(&stderr);
+        let connect: Vec<&str> = calls
+            .iter()
+            .copied()
+            .filter(|c| c.starts_with("connect:"))
+            .collect();
+        assert_eq!(connect, connect_calls, "{wanted}");
+        assert_eq!(calls[0], connect_calls[0], "Connect is asked first");
+        assert!(stderr.contains(&note), "{wanted}: {stderr}");
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["scope"]["connect_group"], "/aws/connect/acme-prod");
+        assert_eq!(doc["failures"].as_array().unwrap().len(), 2, "{wanted}");
+    }
+}
+
+/// A user whose policy has no `connect:` action (moto enforcing IAM):
+/// the denied Connect call is a note, and the run does what it did before
+/// the tool asked Connect: the alias names the group, an id takes the only
+/// `/aws/connect/` group. (moto answers any Connect GET under enforcement
+/// with a bare 403, SignatureDoesNotMatch in XML: the 403 path; the
+/// AccessDeniedException code is covered with mocks in `instance.rs`.)
+#[test]
+fn a_denied_connect_call_falls_back_to_the_log_group_listing() {
+    let t = base();
+    let events = scenario(t);
+    let moto = Moto::start_enforcing_iam();
+    let mut spec = seed_spec(&events);
+    spec["user"] = json!({"name": "oncall", "allow": ["logs:*", "lambda:*"]});
+    let created = moto.seed(&spec);
+    let key = &created["user"];
+    let id = created["connect_instances"]["acme-prod"]["id"]
+        .as_str()
+        .unwrap();
+    let (start, end) = (iso(t - 60_000), iso(t + 600_000));
+    for (wanted, action, then) in [
+        ("acme-prod", "connect:ListInstances", ""),
+        (
+            id,
+            "connect:DescribeInstance",
+            "note: instance {id}: using /aws/connect/acme-prod, the only /aws/connect/ log group",
+        ),
+    ] {
+        let out = moto
+            .bin()
+            .env("AWS_ACCESS_KEY_ID", key["access_key_id"].as_str().unwrap())
+            .env(
+                "AWS_SECRET_ACCESS_KEY",
+                key["secret_access_key"].as_str().unwrap(),
+            )
+            .args(["scan", "-o", "json", "--instance", wanted])
+            .args(["--start", &start, "--end", &end])
+            .args(["--endpoint-url", &moto.url])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{wanted}: {stderr}");
+        let denied = format!(
+            "note: access denied: {action} on {wanted} (HTTP 403); falling back to the \
+             /aws/connect/ log-group listing\n"
+        );
+        assert!(stderr.contains(&denied), "{wanted}: {stderr}");
+        assert!(
+            stderr.contains(&then.replace("{id}", id)),
+            "{wanted}: {stderr}"
+        );
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["scope"]["connect_group"], "/aws/connect/acme-prod");
+        assert_eq!(doc["failures"].as_array().unwrap().len(), 2, "{wanted}");
+    }
 }
 
 #[test]
@@ -480,7 +608,19 @@ fn calls_nothing_outside_the_iam_policy() {
 
     let s = setup();
     let t = base();
-    for contact in [None, Some(CONTACT)] {
+    // The scan finds the instance by alias, the explain by id.
+    for (target, contact, connect_call) in [
+        (
+            Target::Alias("acme-prod".into()),
+            None,
+            "connect:ListInstances",
+        ),
+        (
+            Target::InstanceId(s.instance_id.clone()),
+            Some(CONTACT),
+            "connect:DescribeInstance",
+        ),
+    ] {
         let rt = tokio::runtime::Runtime::new().unwrap();
         let config = rt.block_on(
             aws_config::defaults(aws_config::BehaviorVersion::latest())
@@ -492,7 +632,7 @@ fn calls_nothing_outside_the_iam_policy() {
                 .load(),
         );
         let settings = LiveSettings {
-            target: Target::Alias("acme-prod".into()),
+            target,
             start: t - 60_000,
             end: t + 600_000,
             contact: contact.map(str::to_string),
@@ -522,6 +662,8 @@ fn calls_nothing_outside_the_iam_policy() {
             );
         }
         for needed in [
+            connect_call,
+            "connect:DescribeInstanceAttribute",
             "logs:DescribeLogGroups",
             "logs:StartQuery",
             "logs:GetQueryResults",
@@ -664,6 +806,9 @@ fn a_refused_call_names_the_iam_action_and_resource() {
         ])
         .assert()
         .code(254)
+        .stderr(predicate::str::contains(
+            "note: access denied: connect:ListInstances on acme-prod (HTTP 403); falling back",
+        ))
         .stderr(predicate::str::contains(
             "access denied: logs:DescribeLogGroups on /aws/connect/",
         ))

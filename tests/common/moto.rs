@@ -1,5 +1,11 @@
 //! A moto server (the AWS wire protocol on 127.0.0.1) per test, seeded
 //! through boto3 from the same virtualenv; killed on drop.
+//!
+//! The server runs with one fix to moto 5.2.5's wire format (`SERVER`): it
+//! writes a Connect instance's `CreatedTime` as an ISO-8601 string, where
+//! AWS (restJson1) sends epoch seconds, and the Rust SDK refuses the string,
+//! so ListInstances and DescribeInstance would fail on any instance.
+//! Nothing else of moto changes.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -30,6 +36,29 @@ fn moto_server() -> PathBuf {
     path
 }
 
+/// moto's server with Connect's `CreatedTime` in epoch seconds.
+const SERVER: &str = r#"
+import sys
+from moto.connect.models import Instance
+
+def epoch_created_time(to_dict):
+    def patched(self):
+        out = to_dict(self)
+        out["CreatedTime"] = self.created_time.timestamp()
+        return out
+    return patched
+
+Instance.to_dict = epoch_created_time(Instance.to_dict)
+Instance.to_summary_dict = epoch_created_time(Instance.to_summary_dict)
+
+from moto.server import main
+main(sys.argv[1:])
+"#;
+
+/// How many calls the seed's `"user"` spends without credentials (see
+/// tests/support/moto_seed.py): moto enforces IAM after them.
+const SEEDING_ADMIN_CALLS: &str = "3";
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -58,8 +87,8 @@ impl Moto {
     pub fn start_with(env: &[(&str, &str)]) -> Moto {
         let server = moto_server();
         let port = free_port();
-        let child = Command::new(&server)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        let child = Command::new(server.with_file_name("python"))
+            .args(["-c", SERVER, "-H", "127.0.0.1", "-p", &port.to_string()])
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -81,8 +110,17 @@ impl Moto {
         moto
     }
 
-    /// Seed log groups and functions (see tests/support/moto_seed.py).
-    pub fn seed(&self, spec: &serde_json::Value) {
+    /// A server that enforces IAM once the seed has made its admin: seed
+    /// it with a `"user"` (tests/support/moto_seed.py), whose keys the
+    /// seed returns.
+    pub fn start_enforcing_iam() -> Moto {
+        Moto::start_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", SEEDING_ADMIN_CALLS)])
+    }
+
+    /// Seed log groups, functions, Connect instances and a user (see
+    /// tests/support/moto_seed.py); what was created: the instances' ids
+    /// and ARNs by alias, the user's keys.
+    pub fn seed(&self, spec: &serde_json::Value) -> serde_json::Value {
         let python = self.server.with_file_name("python");
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/moto_seed.py");
         let mut child = Command::new(python)
@@ -105,6 +143,7 @@ impl Moto {
             "seeding failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        serde_json::from_slice(&out.stdout).expect("moto_seed.py prints what it created as JSON")
     }
 
     /// The binary with fake credentials (add `--endpoint-url` after the

@@ -2,7 +2,15 @@
 
 Usage: moto_seed.py ENDPOINT < spec.json, where spec is
 {"groups": {"/aws/connect/acme": [{"stream": s, "timestamp": ms, "message": m}, ...]},
- "functions": [{"name": "crm-lookup", "timeout": 3, "memory": 512}]}
+ "functions": [{"name": "crm-lookup", "timeout": 3, "memory": 512}],
+ "connect_instances": ["acme", ...],  # default: an instance per /aws/connect/<alias> group
+ "user": {"name": "oncall", "allow": ["logs:*", "lambda:*"]}}
+(every key optional). Prints what it created as JSON:
+{"connect_instances": {"acme": {"id": ..., "arn": ...}}, "user": {"access_key_id": ..., "secret_access_key": ...}}
+
+With "user", the server enforces IAM (moto_server with INITIAL_NO_AUTH_ACTION_COUNT=3):
+the first three calls, made without credentials, create an admin that seeds the rest; then the
+user is created with an IAM policy allowing "allow" on every resource.
 """
 import io
 import json
@@ -13,9 +21,32 @@ import boto3
 
 endpoint = sys.argv[1]
 spec = json.load(sys.stdin)
-session = boto3.session.Session(
-    aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1"
-)
+created = {}
+
+
+def allow(actions):
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}],
+        }
+    )
+
+
+def session_of(key_id, secret):
+    return boto3.session.Session(
+        aws_access_key_id=key_id, aws_secret_access_key=secret, region_name="us-east-1"
+    )
+
+
+session = session_of("test", "test")
+if spec.get("user"):
+    # Exactly three calls before moto starts enforcing IAM.
+    iam = session.client("iam", endpoint_url=endpoint)
+    iam.create_user(UserName="seeder")
+    iam.put_user_policy(UserName="seeder", PolicyName="all", PolicyDocument=allow("*"))
+    key = iam.create_access_key(UserName="seeder")["AccessKey"]
+    session = session_of(key["AccessKeyId"], key["SecretAccessKey"])
 logs = session.client("logs", endpoint_url=endpoint)
 for group, events in spec.get("groups", {}).items():
     logs.create_log_group(logGroupName=group)
@@ -69,4 +100,33 @@ if spec.get("functions"):
             Timeout=f["timeout"],
             MemorySize=f.get("memory", 128),
         )
-print("seeded")
+# Connect writes /aws/connect/<alias> for an instance with that alias: unless
+# the spec lists the instances, each such group comes with its instance.
+aliases = spec.get("connect_instances")
+if aliases is None:
+    prefix = "/aws/connect/"
+    aliases = [g[len(prefix) :] for g in spec.get("groups", {}) if g.startswith(prefix)]
+connect = session.client("connect", endpoint_url=endpoint)
+instances = created.setdefault("connect_instances", {})
+for alias in aliases:
+    out = connect.create_instance(
+        IdentityManagementType="CONNECT_MANAGED",
+        InstanceAlias=alias,
+        InboundCallsEnabled=True,
+        OutboundCallsEnabled=False,
+    )
+    instances[alias] = {"id": out["Id"], "arn": out["Arn"]}
+
+if spec.get("user"):
+    user = spec["user"]
+    iam = session.client("iam", endpoint_url=endpoint)
+    iam.create_user(UserName=user["name"])
+    iam.put_user_policy(
+        UserName=user["name"], PolicyName="policy", PolicyDocument=allow(user["allow"])
+    )
+    key = iam.create_access_key(UserName=user["name"])["AccessKey"]
+    created["user"] = {
+        "access_key_id": key["AccessKeyId"],
+        "secret_access_key": key["SecretAccessKey"],
+    }
+print(json.dumps(created))

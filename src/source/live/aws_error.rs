@@ -58,13 +58,7 @@ where
     E: ProvideErrorMetadata + Error + Send + Sync + 'static,
     R: std::fmt::Debug + HttpStatus,
 {
-    let detail = match e {
-        SdkError::ServiceError(s) => match s.err().message() {
-            Some(m) if !m.is_empty() => m.to_string(),
-            _ => format!("HTTP {}", s.raw().status()),
-        },
-        _ => DisplayErrorContext(e).to_string(),
-    };
+    let detail = detail(e);
     match code(e) {
         Some(c) if DENIED.contains(&c) => SourceError::Service(format!(
             "access denied: {action} on {resource}{context}: {detail}\n\
@@ -92,6 +86,32 @@ where
             SourceError::Service(format!("{action} on {resource} failed{context}: {detail}"))
         }
         None => config_or_service(action, resource, context, &detail),
+    }
+}
+
+/// Whether the caller lacks a permission (the IAM policy), as opposed to
+/// credentials that do not work: a denial code, or a bare HTTP 403 (a body
+/// the SDK could not read, as from a proxy or an emulator).
+pub fn is_denied<E: ProvideErrorMetadata, R: HttpStatus>(e: &SdkError<E, R>) -> bool {
+    match code(e) {
+        Some(c) => DENIED.contains(&c),
+        None => matches!(e, SdkError::ServiceError(s) if s.raw().status() == 403),
+    }
+}
+
+/// What the service said: its message, else the HTTP status; for an error
+/// raised before a response, the whole chain of causes.
+pub fn detail<E, R>(e: &SdkError<E, R>) -> String
+where
+    E: ProvideErrorMetadata + Error + Send + Sync + 'static,
+    R: std::fmt::Debug + HttpStatus,
+{
+    match e {
+        SdkError::ServiceError(s) => match s.err().message() {
+            Some(m) if !m.is_empty() => m.to_string(),
+            _ => format!("HTTP {}", s.raw().status()),
+        },
+        _ => DisplayErrorContext(e).to_string(),
     }
 }
 

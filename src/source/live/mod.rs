@@ -6,6 +6,7 @@
 
 pub mod aws_error;
 mod credentials;
+mod instance;
 pub mod lambda_config;
 mod progress;
 pub mod queries;
@@ -73,7 +74,9 @@ pub const ALLOWED_CALLS: &[&str] = &[
     "lambda:GetFunctionConfiguration",
     "lambda:GetProvisionedConcurrencyConfig",
     "lambda:ListProvisionedConcurrencyConfigs",
+    "connect:ListInstances",
     "connect:DescribeInstance",
+    "connect:DescribeInstanceAttribute",
 ];
 
 pub struct InsightsSource {
@@ -122,8 +125,17 @@ impl InsightsSource {
                 print: settings.trace_calls,
             })
             .build();
+        // Only for finding the instance's flow-log group, so not kept.
+        let connect_conf = aws_sdk_connect::config::Builder::from(config)
+            .interceptor(Recorder {
+                prefix: "connect",
+                calls: calls.clone(),
+                print: settings.trace_calls,
+            })
+            .build();
         let logs = aws_sdk_cloudwatchlogs::Client::from_conf(logs_conf);
         let lambda = aws_sdk_lambda::Client::from_conf(lambda_conf);
+        let connect = aws_sdk_connect::Client::from_conf(connect_conf);
         let region = config.region().map(|r| r.to_string()).unwrap_or_default();
         let saver = match &settings.save_logs {
             Some(dir) => Some(Saver::new(dir, settings.force)?),
@@ -133,7 +145,7 @@ impl InsightsSource {
         let (group, known) = block_or_interrupt(
             &rt,
             &ctrl_c,
-            target::resolve_group(&logs, &settings.target, &region),
+            target::resolve_group(&logs, &connect, &settings.target, &region),
         )??;
         Ok(InsightsSource {
             rt,

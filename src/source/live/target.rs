@@ -1,7 +1,10 @@
-//! Which Connect flow-log group a live run reads: named outright, by the
-//! instance's alias, or found among the account's `/aws/connect/` groups.
+//! Which Connect flow-log group a live run reads: named outright, the
+//! group of the instance Amazon Connect's API finds for `--instance` (see
+//! `instance`), or, when Connect cannot be asked, found among the account's
+//! `/aws/connect/` groups.
 
 use super::aws_error;
+use super::instance::{self, InstanceError, InstanceRef};
 use crate::model::conventions::{connect_group, is_connect_group, is_uuid, CONNECT_GROUP_PREFIX};
 use crate::source::SourceError;
 
@@ -29,15 +32,30 @@ impl Target {
             (None, None) => Target::Any,
         }
     }
+
+    /// The instance to ask Connect's API about: the one `--instance` names,
+    /// unless `--log-group` named the group outright.
+    fn instance(&self) -> Option<InstanceRef<'_>> {
+        match self {
+            Target::Alias(alias) => Some(InstanceRef::Alias(alias)),
+            Target::InstanceId(id) => Some(InstanceRef::IdOrArn(id)),
+            Target::Group(_) | Target::Any => None,
+        }
+    }
 }
 
 /// The Connect group to query, checked to exist, and the `/aws/connect/`
 /// groups of the account (for messages).
 pub(super) async fn resolve_group(
     logs: &aws_sdk_cloudwatchlogs::Client,
+    connect: &aws_sdk_connect::Client,
     target: &Target,
     region: &str,
 ) -> Result<(String, Vec<String>), SourceError> {
+    let from_connect = match target.instance() {
+        Some(wanted) => ask_connect(connect, wanted, region).await?,
+        None => None,
+    };
     let connect_groups = list_groups(logs, CONNECT_GROUP_PREFIX).await?;
     let listing = || {
         if connect_groups.is_empty() {
@@ -49,10 +67,11 @@ pub(super) async fn resolve_group(
             )
         }
     };
-    let group = match target {
-        Target::Group(g) => g.clone(),
-        Target::Alias(alias) => connect_group(alias),
-        Target::InstanceId(id) => match connect_groups.as_slice() {
+    let group = match (from_connect, target) {
+        (Some(group), _) => group,
+        (None, Target::Group(g)) => g.clone(),
+        (None, Target::Alias(alias)) => connect_group(alias),
+        (None, Target::InstanceId(id)) => match connect_groups.as_slice() {
             [only] => {
                 eprintln!(
                     "note: instance {id}: using {only}, the only {CONNECT_GROUP_PREFIX} log group \
@@ -62,13 +81,13 @@ pub(super) async fn resolve_group(
             }
             _ => {
                 return Err(SourceError::Config(format!(
-                    "cannot tell which log group belongs to instance {id} (the tool does not call \
-                     connect:DescribeInstance): pass --instance <alias> or --log-group; {}",
+                    "cannot tell which log group belongs to instance {id} (Amazon Connect could \
+                     not say: see the note above): pass --instance <alias> or --log-group; {}",
                     listing()
                 )))
             }
         },
-        Target::Any => match connect_groups.as_slice() {
+        (None, Target::Any) => match connect_groups.as_slice() {
             [only] => only.clone(),
             [] => return Err(SourceError::Service(format!(
                 "no Amazon Connect flow-log group: {}; enable flow logs on the instance, or name the group with --log-group",
@@ -92,6 +111,29 @@ pub(super) async fn resolve_group(
         )));
     }
     Ok((group, connect_groups))
+}
+
+/// The group Connect's API names for `wanted`, its notes said on stderr;
+/// `None` when Connect could not be asked or cannot name it (the listing
+/// decides, as it did before the tool asked Connect).
+async fn ask_connect(
+    connect: &aws_sdk_connect::Client,
+    wanted: InstanceRef<'_>,
+    region: &str,
+) -> Result<Option<String>, SourceError> {
+    match instance::flow_log_group(connect, wanted, region).await {
+        Ok(found) => {
+            for note in &found.notes {
+                eprintln!("note: {note}");
+            }
+            Ok(Some(found.group))
+        }
+        Err(InstanceError::Fallback(why)) => {
+            eprintln!("note: {why}; falling back to the {CONNECT_GROUP_PREFIX} log-group listing");
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn list_groups(
