@@ -153,7 +153,9 @@ fn render(outcome: &mut Outcome, output: &OutputArgs) -> Result<(), Failure> {
     if !output.no_redact {
         outcome.map_texts(&mut redact_filter);
     }
-    if output.output == Format::Table {
+    // Markdown is read in a terminal too (`cat`, a pager) before it is
+    // pasted: its log text is escaped as the table's is.
+    if matches!(output.output, Format::Table | Format::Markdown) {
         outcome.map_texts(&mut terminal_filter);
     }
     let stdout = io::stdout();

@@ -197,6 +197,8 @@ pub enum Format {
     Json,
     /// One JSON object per line (one per failure, or per timeline block).
     Ndjson,
+    /// GitHub-flavoured markdown tables, for incident tickets and chat.
+    Markdown,
 }
 
 impl From<Format> for OutputFormat {
@@ -205,6 +207,7 @@ impl From<Format> for OutputFormat {
             Format::Table => OutputFormat::Table,
             Format::Json => OutputFormat::Json,
             Format::Ndjson => OutputFormat::Ndjson,
+            Format::Markdown => OutputFormat::Markdown,
         }
     }
 }

@@ -1,5 +1,5 @@
-//! The output layer: terminal tables, JSON / NDJSON, and the `explain`
-//! timeline.
+//! The output layer: terminal tables, JSON / NDJSON, markdown, and the
+//! `explain` timeline.
 //!
 //! Everything here is pure: it takes the result structs of a run and writes
 //! to a `&mut dyn Write`. No terminal detection, no files, no clock, so the
@@ -11,6 +11,8 @@
 //! - `table`: the default `scan` rendering.
 //! - `explain`: the `explain` timeline, with `bar` drawing one invocation
 //!   against its block's limit.
+//! - `markdown`: GitHub-flavoured markdown of `scan` and `explain`, for
+//!   incident tickets and chat.
 
 pub mod bar;
 pub mod columns;
@@ -19,6 +21,7 @@ pub mod explain;
 pub mod inputs;
 pub mod json;
 pub mod live;
+pub mod markdown;
 pub mod style;
 pub mod summary;
 pub mod table;
@@ -47,10 +50,13 @@ pub enum OutputFormat {
     Json,
     /// One JSON object per line: a failure (`scan`) or a block (`explain`).
     Ndjson,
+    /// GitHub-flavoured markdown tables and lists (tickets, chat).
+    Markdown,
 }
 
-/// Rendering options that only matter for `OutputFormat::Table` (JSON and
-/// NDJSON ignore them).
+/// Rendering options that only matter for `OutputFormat::Table` (JSON,
+/// NDJSON and markdown ignore them: they are never cut, wrapped or
+/// coloured).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RenderOptions {
     /// Fit rows to this many columns; `None` (stdout is not a terminal):
@@ -89,6 +95,7 @@ pub fn write_scan_with(
         OutputFormat::Table => table::write_scan_table(out, result, options),
         OutputFormat::Json => json::write_scan_json(out, result),
         OutputFormat::Ndjson => json::write_scan_ndjson(out, result),
+        OutputFormat::Markdown => markdown::write_scan_markdown(out, result),
     }
 }
 
@@ -112,6 +119,7 @@ pub fn write_explain_with(
         OutputFormat::Table => explain::write_explain_text(out, result, options),
         OutputFormat::Json => json::write_explain_json(out, result),
         OutputFormat::Ndjson => json::write_explain_ndjson(out, result),
+        OutputFormat::Markdown => markdown::write_explain_markdown(out, result),
     }
 }
 
