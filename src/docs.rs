@@ -52,7 +52,7 @@ pub fn man_page() -> io::Result<Vec<u8>> {
         ],
     )?);
     page.extend(fragment(&subcommand_list(&cli)));
-    for sub in cli.get_subcommands() {
+    for sub in visible_subcommands(&cli) {
         page.extend(subcommand_section(sub)?);
     }
     page.extend(fragment(&exit_status()));
@@ -62,7 +62,8 @@ pub fn man_page() -> io::Result<Vec<u8>> {
 
 /// The clap command, built so that each subcommand knows its full name
 /// ("connect-timeouts scan") for its synopsis. clap's `help` subcommand is
-/// left out: `--help` is on every command, and the page says the rest.
+/// left out, as clap_mangen leaves it out of its own pages: it only
+/// repeats `--help`, which every command has.
 fn built_command() -> clap::Command {
     let mut cli = Cli::command().disable_help_subcommand(true);
     cli.build();
@@ -73,7 +74,7 @@ fn built_command() -> clap::Command {
 fn subcommand_list(cli: &clap::Command) -> Roff {
     let mut roff = Roff::new();
     roff.control("SH", ["SUBCOMMANDS"]);
-    for sub in cli.get_subcommands() {
+    for sub in visible_subcommands(cli) {
         roff.control("TP", []);
         roff.text([bold(full_name(sub))]);
         if let Some(about) = sub.get_about() {
@@ -144,6 +145,10 @@ fn exit_status() -> Roff {
         roff.text([roman(meaning)]);
     }
     roff
+}
+
+fn visible_subcommands(cli: &clap::Command) -> impl Iterator<Item = &clap::Command> {
+    cli.get_subcommands().filter(|sub| !sub.is_hide_set())
 }
 
 /// "connect-timeouts scan" for a subcommand of a built command.
