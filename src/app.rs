@@ -4,7 +4,8 @@
 //! stdout, and choose the exit code. The only module that prints.
 
 use crate::analyze::{self, AnalyzeError, Options};
-use crate::cli::{Cli, ColorWhen, Format, Job, OutputArgs, SourceArgs};
+use crate::cli::{Cli, ColorWhen, Doc, Format, Job, OutputArgs, Parts, SourceArgs};
+use crate::docs;
 use crate::model::{ExplainResult, InputsSummary, LiveRun, Millis, ScanResult, TextFilter};
 use crate::redact::redact_filter;
 use crate::report::escape::terminal_filter;
@@ -75,7 +76,11 @@ fn usage(message: String) -> Failure {
 
 /// Run the command; the exit code of a run that produced its result.
 pub fn run(cli: Cli) -> Result<u8, Failure> {
-    let (job, source, output) = cli.command.into_parts();
+    let (job, source, output) = match cli.command.into_parts() {
+        Parts::Analysis(job, source, output) => (job, *source, output),
+        // Completions and the man page need no logs.
+        Parts::Doc(doc) => return print_doc(doc),
+    };
     let opts = source.options().map_err(usage)?;
     let mut outcome = if source.is_live() {
         run_live(&job, &source, opts, output.verbose)?
@@ -95,6 +100,15 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         } if outcome.has_findings() => exit::FINDINGS,
         _ => 0,
     })
+}
+
+/// `completions` and `man`: the document on stdout, exit 0.
+fn print_doc(doc: Doc) -> Result<u8, Failure> {
+    let text = docs::render(doc)?;
+    let mut out = io::stdout().lock();
+    out.write_all(&text)?;
+    out.flush()?;
+    Ok(0)
 }
 
 /// The result of a job.

@@ -10,6 +10,7 @@ use crate::source::live::query::RunnerConfig;
 use crate::source::live::{AwsSettings, LiveSettings, Target};
 use crate::units::parse_rfc3339;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
 use std::path::PathBuf;
 
 /// Why did Amazon Connect's "Invoke AWS Lambda function" blocks fail?
@@ -48,6 +49,51 @@ pub enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// Print the completion script for a shell, to save where the shell
+    /// looks for it.
+    ///
+    /// bash: connect-timeouts completions bash >
+    /// ~/.local/share/bash-completion/completions/connect-timeouts
+    ///
+    /// zsh: connect-timeouts completions zsh > DIR/_connect-timeouts, DIR
+    /// being a directory of $fpath (before compinit runs).
+    ///
+    /// fish: connect-timeouts completions fish >
+    /// ~/.config/fish/completions/connect-timeouts.fish
+    ///
+    /// powershell: add `connect-timeouts completions powershell | Out-String
+    /// | Invoke-Expression` to $PROFILE.
+    ///
+    /// elvish: add `eval (connect-timeouts completions elvish | slurp)` to
+    /// ~/.config/elvish/rc.elv.
+    Completions {
+        /// The shell the script is for.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the man page (roff).
+    ///
+    /// Install it with: connect-timeouts man >
+    /// ~/.local/share/man/man1/connect-timeouts.1 (man finds it there when
+    /// ~/.local/bin is on PATH).
+    Man,
+}
+
+/// What the command line asks for: an analysis of logs, or a document
+/// generated from these definitions (which needs no logs).
+#[derive(Debug)]
+pub enum Parts {
+    /// The job, where its logs come from (boxed: the other variant is a
+    /// byte) and how to print the result.
+    Analysis(Job, Box<SourceArgs>, OutputArgs),
+    Doc(Doc),
+}
+
+/// A document generated from the clap definitions (`docs.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Doc {
+    Completions(Shell),
+    Man,
 }
 
 /// What a subcommand asks for, beside where its logs come from and how to
@@ -63,27 +109,31 @@ impl Cli {
     pub fn color(&self) -> ColorWhen {
         match &self.command {
             Command::Scan { output, .. } | Command::Explain { output, .. } => output.color,
+            // No --color there: errors (only writing stdout can fail) follow the terminal.
+            Command::Completions { .. } | Command::Man => ColorWhen::Auto,
         }
     }
 }
 
 impl Command {
-    /// The job, its source and its output options.
-    pub fn into_parts(self) -> (Job, SourceArgs, OutputArgs) {
+    /// The job, its source and its output options; or the document asked for.
+    pub fn into_parts(self) -> Parts {
         match self {
             Command::Scan {
                 source,
                 output,
                 fail_on_findings,
-            } => (Job::Scan { fail_on_findings }, source, output),
+            } => Parts::Analysis(Job::Scan { fail_on_findings }, Box::new(source), output),
             Command::Explain {
                 contact_id,
                 source,
                 output,
             } => {
                 let contact_id = contact_id.trim().to_string();
-                (Job::Explain { contact_id }, source, output)
+                Parts::Analysis(Job::Explain { contact_id }, Box::new(source), output)
             }
+            Command::Completions { shell } => Parts::Doc(Doc::Completions(shell)),
+            Command::Man => Parts::Doc(Doc::Man),
         }
     }
 }
@@ -361,6 +411,38 @@ mod tests {
             panic!("not scan")
         };
         assert!(source.options().is_err());
+    }
+
+    #[test]
+    fn completions_and_man_are_documents_and_scan_is_unchanged() {
+        let parts = |args: &[&str]| {
+            let cli = Cli::parse_from([&["connect-timeouts"], args].concat());
+            cli.command.into_parts()
+        };
+        assert!(matches!(
+            parts(&["completions", "bash"]),
+            Parts::Doc(Doc::Completions(Shell::Bash))
+        ));
+        assert!(matches!(parts(&["man"]), Parts::Doc(Doc::Man)));
+        assert!(matches!(
+            parts(&["scan", "-i", "x", "--fail-on-findings"]),
+            Parts::Analysis(
+                Job::Scan {
+                    fail_on_findings: true
+                },
+                _,
+                _
+            )
+        ));
+        let Parts::Analysis(job, ..) = parts(&["explain", " c627399f ", "-i", "x"]) else {
+            panic!("explain is an analysis")
+        };
+        assert_eq!(
+            job,
+            Job::Explain {
+                contact_id: "c627399f".into()
+            }
+        );
     }
 
     #[test]

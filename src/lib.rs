@@ -7,12 +7,14 @@
 //! and fix) -> `report` (table, JSON, the explain timeline). `model` holds
 //! the plain data every stage shares and the AWS conventions; `windows` the
 //! time arithmetic of linking. `analyze` wires the stages together; `cli`,
-//! `app` and `main.rs` are the shell. See docs/ARCHITECTURE.md.
+//! `docs` (completions, the man page), `app` and `main.rs` are the shell.
+//! See docs/ARCHITECTURE.md.
 
 pub mod analyze;
 pub mod app;
 pub mod classify;
 pub mod cli;
+pub mod docs;
 pub(crate) mod json_scan;
 pub mod link;
 pub mod model;
