@@ -41,7 +41,6 @@ fn evidence(case: &Case<'_>) -> Vec<Evidence> {
             "the handler produced no output at all after START".into(),
         )),
     }
-    out.extend(xray(case, false));
     out.push(fact(format!(
         "then silent for {} ({share:.0}% of the {} the handler had before {})",
         format_ms(run.silence_ms),
@@ -52,6 +51,7 @@ fn evidence(case: &Case<'_>) -> Vec<Evidence> {
             "Connect gave up"
         }
     )));
+    out.extend(xray(case, false));
     out
 }
 
