@@ -127,3 +127,57 @@ fn log_text_cannot_steer_the_terminal() {
     let json = run(dir.path(), &["-o", "json"]);
     assert!(json.contains("\\u001b[2J"), "{json}");
 }
+
+/// Ids come from the same JSON as everything else: a contact id, a function
+/// ARN or a flow id that holds escape sequences is shown, not obeyed.
+#[test]
+fn hostile_ids_cannot_steer_the_terminal_either() {
+    let dir = tempfile::tempdir().unwrap();
+    let connect = dir.path().join("aws/connect/acme-prod");
+    fs::create_dir_all(&connect).unwrap();
+    let entry = serde_json::json!({
+        "Results": "The Lambda Function Returned An Error.",
+        "ContactId": "c627399f\u{1b}[2J\u{1b}[HALL CLEAR",
+        "ContactFlowId": "arn:aws:connect:x\u{1b}]0;owned\u{7}",
+        "ContactFlowName": "Main IVR",
+        "ContactFlowModuleType": "InvokeExternalResource",
+        "Identifier": "Lookup caller",
+        "Timestamp": "2026-11-28T10:00:00.100Z",
+        "Parameters": {"FunctionArn": "arn:aws:lambda:us-east-1:1:function:crm\u{1b}[31m", "TimeLimit": "3000"},
+    })
+    .to_string();
+    let line =
+        serde_json::json!({"timestamp": 1_795_860_000_100_i64, "logStream": "s", "message": entry});
+    fs::write(connect.join("flow.ndjson"), format!("{line}\n")).unwrap();
+    for args in [
+        vec!["-o", "table", "--details"],
+        vec!["-o", "markdown"],
+        vec!["-o", "table", "--details", "--no-redact"],
+    ] {
+        let out = run(dir.path(), &args);
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{7}'),
+            "{args:?}:\n{out}"
+        );
+        // Markdown escapes the backslash of the visible escape once more.
+        let shown = if args[1] == "markdown" {
+            "c627399f\\\\e[2J\\\\e[HALL CLEAR"
+        } else {
+            "c627399f\\e[2J\\e[HALL CLEAR"
+        };
+        assert!(out.contains(shown), "{args:?}:\n{out}");
+    }
+    let contact = "c627399f\u{1b}[2J\u{1b}[HALL CLEAR";
+    let out = bin()
+        .args(["explain", contact, "-i"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!text.contains('\u{1b}'), "{text}");
+}

@@ -3,7 +3,7 @@
 
 use super::{
     Call, ExplainResult, FlowEntry, InputsSummary, Invocation, InvocationStatus, Link, LogLine,
-    ScanResult, Verdict, XrayFetch,
+    ScanResult, Scope, Verdict, XrayFetch,
 };
 
 /// What kind of text a field holds, so a filter can treat it accordingly.
@@ -36,6 +36,15 @@ fn apply_opt(filter: &mut TextFilter<'_>, field: TextField<'_>, text: &mut Optio
 
 impl FlowEntry {
     fn map_texts(&mut self, filter: &mut TextFilter<'_>) {
+        // The ids too: the flow log is JSON anyone's data can reach.
+        apply(filter, TextField::Name, &mut self.contact_id);
+        apply_opt(filter, TextField::Name, &mut self.contact_flow_id);
+        if let Some(lambda) = &mut self.lambda {
+            apply(filter, TextField::Name, &mut lambda.function_arn);
+            apply(filter, TextField::Name, &mut lambda.function_name);
+            apply_opt(filter, TextField::Name, &mut lambda.qualifier);
+            apply_opt(filter, TextField::Name, &mut lambda.invocation_type);
+        }
         apply_opt(filter, TextField::Name, &mut self.contact_flow_name);
         apply_opt(filter, TextField::Name, &mut self.identifier);
         apply(filter, TextField::Name, &mut self.module_type);
@@ -51,6 +60,12 @@ impl FlowEntry {
 impl Invocation {
     fn map_texts(&mut self, filter: &mut TextFilter<'_>) {
         apply(filter, TextField::Name, &mut self.log_stream);
+        apply(filter, TextField::Name, &mut self.request_id);
+        apply(filter, TextField::Name, &mut self.function);
+        apply(filter, TextField::Name, &mut self.log_group);
+        if let Some(trace) = &mut self.trace {
+            apply(filter, TextField::Name, &mut trace.trace_id);
+        }
         let lines = self
             .init_lines
             .iter_mut()
@@ -89,8 +104,18 @@ impl LogLine {
 
 impl Link {
     fn map_texts(&mut self, filter: &mut TextFilter<'_>) {
+        apply(filter, TextField::Name, &mut self.searched_group);
         for inv in &mut self.invocations {
             inv.map_texts(filter);
+        }
+    }
+}
+
+impl Scope {
+    fn map_texts(&mut self, filter: &mut TextFilter<'_>) {
+        apply(filter, TextField::Name, &mut self.connect_group);
+        for group in &mut self.lambda_groups {
+            apply(filter, TextField::Name, group);
         }
     }
 }
@@ -136,6 +161,7 @@ impl ScanResult {
             f.link.map_texts(filter);
             f.verdict.map_texts(filter);
         }
+        self.scope.map_texts(filter);
         self.inputs.map_texts(filter);
     }
 }
@@ -152,6 +178,8 @@ impl ExplainResult {
                 verdict.map_texts(filter);
             }
         }
+        apply(filter, TextField::Name, &mut self.contact_id);
+        self.scope.map_texts(filter);
         self.inputs.map_texts(filter);
     }
 }
