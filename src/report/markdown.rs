@@ -12,13 +12,12 @@ use super::columns::display_width;
 use super::escape::for_terminal;
 use super::inputs::inputs_line;
 use super::json::{first_timestamp, status_parts};
-use super::summary::{self, FunctionStats};
+use super::summary::{self, no_findings_text, FunctionStats};
 use super::{format_ms, format_opt_ms, format_period, format_time, plural};
 use crate::model::{
     ExplainResult, Failure, FlowEntry, Invocation, LambdaBlock, Link, LogLine, Millis, ScanResult,
     TimelineBlock, Verdict,
 };
-use crate::units::whole_ms;
 use std::io::{self, Write};
 
 // ---------------------------------------------------------------------------
@@ -192,7 +191,7 @@ pub fn write_scan_markdown(out: &mut dyn Write, result: &ScanResult) -> io::Resu
         heading(&format_period(scope.start, scope.end))
     )?;
     if result.failures.is_empty() {
-        writeln!(out, "{}\n", prose(&no_findings(result)))?;
+        writeln!(out, "{}\n", prose(&no_findings_text(result)))?;
     } else {
         write_counts(out, result)?;
         let groups = summary::by_function(&result.failures, &result.lambda_blocks_by_function);
@@ -203,22 +202,6 @@ pub fn write_scan_markdown(out: &mut dyn Write, result: &ScanResult) -> io::Resu
         write_failures(out, &result.failures)?;
     }
     writeln!(out, "{}", prose(&inputs_line(&result.inputs)))
-}
-
-/// Nothing failed; when no Lambda block ran at all, that is not good news,
-/// and it is said so.
-fn no_findings(result: &ScanResult) -> String {
-    if result.lambda_blocks == 0 {
-        return "No Lambda block ran in the period: nothing to diagnose. If callers did reach \
-                Lambda blocks then, the flows may not log (a Set logging behavior block enables \
-                it) or the logs may not cover the period."
-            .to_string();
-    }
-    format!(
-        "No failed Lambda blocks: {} across {}.",
-        plural(result.lambda_blocks, "Lambda block", "Lambda blocks"),
-        plural(result.contacts, "contact", "contacts"),
-    )
 }
 
 fn write_counts(out: &mut dyn Write, result: &ScanResult) -> io::Result<()> {
@@ -255,29 +238,13 @@ fn write_what_to_do(out: &mut dyn Write, groups: &[FunctionStats]) -> io::Result
                 g.function.clone(),
                 g.class.as_str().to_string(),
                 g.count.to_string(),
-                share(g),
-                percentiles(g),
+                g.share_text(),
+                g.percentiles_text(),
                 g.action.clone(),
             ]
         })
         .collect();
     write_table(out, &columns, &rows)
-}
-
-/// `6% of 17`: the group's failures among the function's blocks.
-fn share(g: &FunctionStats) -> String {
-    match g.blocks {
-        Some(n) if n > 0 => format!("{}% of {n}", (g.count as f64 / n as f64 * 100.0).round()),
-        _ => "-".to_string(),
-    }
-}
-
-/// The handler's duration percentiles, `-` when no invocation was linked.
-fn percentiles(g: &FunctionStats) -> String {
-    match (g.duration_p50_ms, g.duration_p95_ms) {
-        (Some(p50), Some(p95)) => format!("{} / {}", whole_ms(p50), format_ms(p95)),
-        _ => "-".to_string(),
-    }
 }
 
 /// A group's whole fix, said once, then each of its failures with all of
@@ -751,11 +718,20 @@ mod tests {
     #[test]
     fn scan_without_failures_says_so() {
         let text = scan_text(&fixtures::empty_scan());
-        assert!(text.contains("No failed Lambda blocks:"), "{text}");
+        assert!(
+            text.contains("No failed Lambda blocks in 2026-11-28T10:15:00.000Z"),
+            "{text}"
+        );
         assert!(!text.contains("| Time"), "{text}");
         let mut none_ran = fixtures::empty_scan();
         none_ran.lambda_blocks = 0;
-        assert!(scan_text(&none_ran).contains("No Lambda block ran in the period"));
+        let text = scan_text(&none_ran);
+        assert!(
+            text.contains(
+                "No Lambda block ran in /aws/connect/acme-prod in 2026-11-28T10:15:00.000Z"
+            ),
+            "{text}"
+        );
     }
 
     /// The markdown renders what the verdict decided, as every output does.

@@ -6,7 +6,9 @@
 //! was actually measured, which matters when a reader goes looking for it in
 //! the logs.
 
-use crate::model::{Class, Failure, Invocation};
+use super::{format_period, plural};
+use crate::model::{Class, Failure, Invocation, ScanResult};
+use crate::units::{format_ms, whole_ms};
 use std::collections::BTreeMap;
 
 /// One row of the per-function summary: a function and a class, what to
@@ -26,6 +28,48 @@ pub struct FunctionStats {
     pub duration_p95_ms: Option<f64>,
     pub init_p50_ms: Option<f64>,
     pub init_p95_ms: Option<f64>,
+}
+
+impl FunctionStats {
+    /// `6% of 17`: the group's failures among the function's blocks.
+    pub fn share_text(&self) -> String {
+        match self.blocks {
+            Some(n) if n > 0 => {
+                format!("{}% of {n}", (self.count as f64 / n as f64 * 100.0).round())
+            }
+            _ => "-".to_string(),
+        }
+    }
+
+    /// `1501 / 1702 ms`: the handler's duration percentiles, `-` when no
+    /// invocation was linked.
+    pub fn percentiles_text(&self) -> String {
+        match (self.duration_p50_ms, self.duration_p95_ms) {
+            (Some(a), Some(b)) => format!("{} / {}", whole_ms(a), format_ms(b)),
+            _ => "-".to_string(),
+        }
+    }
+}
+
+/// What a scan that found no failure says; when no Lambda block ran at all,
+/// that is said plainly, with the period and the group: it is not good news.
+pub fn no_findings_text(result: &ScanResult) -> String {
+    let scope = &result.scope;
+    let period = format_period(scope.start, scope.end);
+    if result.lambda_blocks == 0 {
+        return format!(
+            "No Lambda block ran in {} in {period} (UTC): nothing to diagnose. If callers did \
+             reach Lambda blocks then, the flows may not log (a Set logging behavior block \
+             enables it) or the logs may not cover the period.",
+            scope.connect_group
+        );
+    }
+    format!(
+        "No failed Lambda blocks in {period} (UTC): {} across {} in {}.",
+        plural(result.lambda_blocks, "Lambda block", "Lambda blocks"),
+        plural(result.contacts, "contact", "contacts"),
+        scope.connect_group,
+    )
 }
 
 /// Shown when a failure names no function at all (should not happen for a

@@ -7,12 +7,11 @@
 use super::columns::{self, Cell, Column, Layout};
 use super::inputs::inputs_line;
 use super::style::{class_style, paint, DIM, FIX, HEADING};
-use super::summary::{self, FunctionStats};
+use super::summary::{self, no_findings_text, FunctionStats};
 use super::text::wrap;
-use super::{format_ms, format_period, format_time, plural, RenderOptions};
+use super::{format_period, format_time, plural, RenderOptions};
 use crate::model::conventions::is_uuid;
 use crate::model::{Failure, ScanResult};
-use crate::units::whole_ms;
 use std::io::{self, Write};
 
 /// Evidence lines shown per failure under `--details`; the JSON output
@@ -104,24 +103,7 @@ fn write_no_findings(
     result: &ScanResult,
     options: &RenderOptions,
 ) -> io::Result<()> {
-    let scope = &result.scope;
-    let period = format_period(scope.start, scope.end);
-    let text = if result.lambda_blocks == 0 {
-        format!(
-            "No Lambda block ran in {} in {period} (UTC): nothing to diagnose. If callers did reach \
-             Lambda blocks then, the flows may not log (a Set logging behavior block enables it) or \
-             the logs may not cover the period.",
-            scope.connect_group
-        )
-    } else {
-        format!(
-            "No failed Lambda blocks in {period} (UTC): {} across {} in {}.",
-            plural(result.lambda_blocks, "Lambda block", "Lambda blocks"),
-            plural(result.contacts, "contact", "contacts"),
-            scope.connect_group,
-        )
-    };
-    write_wrapped(out, "", &text, options.prose_width())?;
+    write_wrapped(out, "", &no_findings_text(result), options.prose_width())?;
     write_wrapped(out, "", &inputs_line(&result.inputs), options.prose_width())
 }
 
@@ -161,26 +143,13 @@ fn write_groups(
 }
 
 fn group_row(g: &FunctionStats) -> Vec<Cell> {
-    let share = match g.blocks {
-        Some(n) if n > 0 => format!("{}% of {n}", (g.count as f64 / n as f64 * 100.0).round()),
-        _ => "-".to_string(),
-    };
     vec![
         Cell::plain(g.count.to_string()),
         Cell::plain(g.function.clone()),
         Cell::styled(g.class.as_str(), class_style(g.class)),
-        Cell::plain(share),
-        Cell::plain(percentiles(g.duration_p50_ms, g.duration_p95_ms)),
+        Cell::plain(g.share_text()),
+        Cell::plain(g.percentiles_text()),
     ]
-}
-
-/// `1501 / 1702 ms` of the handler's duration, or `-` when no invocation
-/// was linked.
-fn percentiles(p50: Option<f64>, p95: Option<f64>) -> String {
-    match (p50, p95) {
-        (Some(a), Some(b)) => format!("{} / {}", whole_ms(a), format_ms(b)),
-        _ => "-".to_string(),
-    }
 }
 
 /// One line per failure: when, who, where, what, which request, why.
