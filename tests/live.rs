@@ -506,6 +506,56 @@ fn an_instance_is_resolved_through_the_connect_api() {
     }
 }
 
+/// The instance's flow logging, read with DescribeInstanceAttribute (moto
+/// answers it through the harness, `CONNECT_FLOW_LOGS`): off, the scan
+/// stops with the fact and its fix, exit 254, never "0 failures"; on, the
+/// scan reads the group without a note.
+#[test]
+fn flow_logging_off_stops_the_scan_with_the_fix() {
+    let t = base();
+    let events = scenario(t);
+    let moto = Moto::start_with(&[("CONNECT_FLOW_LOGS", "acme-prod=false,acme-dev=true")]);
+    let mut spec = seed_spec(&events);
+    spec["connect_instances"] = json!(["acme-prod", "acme-dev"]);
+    spec["groups"]["/aws/connect/acme-dev"] = json!([]);
+    moto.seed(&spec);
+    let (start, end) = (iso(t - 60_000), iso(t + 600_000));
+    let run = |instance: &str| {
+        moto.bin()
+            .args(["scan", "--instance", instance])
+            .args(["--start", &start, "--end", &end])
+            .args(["--endpoint-url", &moto.url])
+            .output()
+            .unwrap()
+    };
+    let off = run("acme-prod");
+    let stderr = String::from_utf8_lossy(&off.stderr);
+    assert_eq!(off.status.code(), Some(254), "{stderr}");
+    assert!(
+        stderr.contains("flow logging is off on Amazon Connect instance acme-prod"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--attribute-type CONTACTFLOW_LOGS --value true"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Set logging behavior"), "{stderr}");
+    assert!(
+        off.stdout.is_empty(),
+        "no report: {}",
+        String::from_utf8_lossy(&off.stdout)
+    );
+    let on = run("acme-dev");
+    let stderr = String::from_utf8_lossy(&on.stderr);
+    assert!(on.status.success(), "{stderr}");
+    assert!(!stderr.contains("flow logging"), "{stderr}");
+    assert!(
+        String::from_utf8_lossy(&on.stdout)
+            .contains("No Lambda block ran in /aws/connect/acme-dev"),
+        "an empty group says so plainly"
+    );
+}
+
 /// A user whose policy has no `connect:` action (moto enforcing IAM):
 /// the denied Connect call is a note, and the run does what it did before
 /// the tool asked Connect: the alias names the group, an id takes the only

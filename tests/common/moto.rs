@@ -51,6 +51,30 @@ def epoch_created_time(to_dict):
 Instance.to_dict = epoch_created_time(Instance.to_dict)
 Instance.to_summary_dict = epoch_created_time(Instance.to_summary_dict)
 
+# moto has no DescribeInstanceAttribute; with CONNECT_FLOW_LOGS set
+# ("alias=false,other=true"), CONTACTFLOW_LOGS is answered from it
+# (absent aliases: "true"), shaped as AWS answers it.
+import json, os
+flow_logs = dict(
+    pair.split("=", 1)
+    for pair in os.environ.get("CONNECT_FLOW_LOGS", "").split(",")
+    if "=" in pair
+)
+if flow_logs:
+    from moto.connect import urls as connect_urls
+    from moto.connect.responses import ConnectResponse
+
+    def describe_instance_attribute(self):
+        instance = self.connect_backend._get_instance_or_raise(self._get_instance_id())
+        value = flow_logs.get(instance.instance_alias, "true")
+        kind = self._get_param("AttributeType") or self.path.rstrip("/").split("/")[-1]
+        return json.dumps({"Attribute": {"AttributeType": kind, "Value": value}})
+
+    ConnectResponse.describe_instance_attribute = describe_instance_attribute
+    connect_urls.url_paths[
+        "{0}/instance/(?P<InstanceId>[^/]+)/attribute/(?P<AttributeType>[^/]+)$"
+    ] = ConnectResponse.dispatch
+
 from moto.server import main
 main(sys.argv[1:])
 "#;
