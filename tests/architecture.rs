@@ -27,6 +27,7 @@ const LATER_THAN: &[(&str, &[&str])] = &[
             "analyze",
             "app",
             "cli",
+            "docs",
         ],
     ),
     (
@@ -43,55 +44,58 @@ const LATER_THAN: &[(&str, &[&str])] = &[
             "analyze",
             "app",
             "cli",
+            "docs",
         ],
     ),
     (
         "json_scan",
         &[
             "windows", "source", "parse", "link", "classify", "report", "redact", "analyze", "app",
-            "cli",
+            "cli", "docs",
         ],
     ),
     (
         "windows",
         &[
             "source", "parse", "link", "classify", "report", "redact", "analyze", "app", "cli",
+            "docs",
         ],
     ),
     (
         "source",
         &[
-            "parse", "link", "classify", "report", "redact", "analyze", "app", "cli",
+            "parse", "link", "classify", "report", "redact", "analyze", "app", "cli", "docs",
         ],
     ),
     (
         "parse",
         &[
-            "source", "link", "classify", "report", "redact", "analyze", "app", "cli",
+            "source", "link", "classify", "report", "redact", "analyze", "app", "cli", "docs",
         ],
     ),
     (
         "link",
         &[
-            "source", "parse", "classify", "report", "redact", "analyze", "app", "cli",
+            "source", "parse", "classify", "report", "redact", "analyze", "app", "cli", "docs",
         ],
     ),
     (
         "classify",
         &[
-            "source", "parse", "report", "redact", "analyze", "app", "cli",
+            "source", "parse", "report", "redact", "analyze", "app", "cli", "docs",
         ],
     ),
     (
         "report",
         &[
             "source", "parse", "link", "classify", "windows", "redact", "analyze", "app", "cli",
+            "docs",
         ],
     ),
     (
         "redact",
         &[
-            "source", "parse", "link", "classify", "report", "analyze", "app", "cli",
+            "source", "parse", "link", "classify", "report", "analyze", "app", "cli", "docs",
         ],
     ),
 ];
