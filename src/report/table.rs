@@ -14,10 +14,6 @@ use crate::model::conventions::is_uuid;
 use crate::model::{Failure, ScanResult};
 use std::io::{self, Write};
 
-/// Evidence lines shown per failure under `--details`; the JSON output
-/// carries all of them.
-const MAX_EVIDENCE: usize = 4;
-
 /// A key fact takes at most this many columns when the screen is fitted.
 const KEY_FACT_COLUMNS: usize = 50;
 
@@ -305,21 +301,12 @@ fn write_paragraph(
 }
 
 fn write_evidence(out: &mut dyn Write, f: &Failure, width: usize) -> io::Result<()> {
-    let evidence = &f.verdict.evidence;
-    for e in evidence.iter().take(MAX_EVIDENCE) {
+    for e in &f.verdict.evidence {
         let text = match e.timestamp {
             Some(t) => format!("{}  {}", format_time(t), e.text),
             None => e.text.clone(),
         };
         write_wrapped(out, "    - ", &text, width)?;
-    }
-    if evidence.len() > MAX_EVIDENCE {
-        let more = (evidence.len() - MAX_EVIDENCE) as u64;
-        writeln!(
-            out,
-            "    - and {} (see --output json)",
-            plural(more, "more", "more")
-        )?;
     }
     Ok(())
 }
@@ -450,19 +437,6 @@ mod tests {
             true,
         );
         assert!(coloured.contains(&cold), "{coloured}");
-    }
-
-    #[test]
-    fn more_evidence_than_fits_is_counted() {
-        let mut scan = fixtures::scan();
-        let extra = scan.failures[0].verdict.evidence.clone();
-        scan.failures[0].verdict.evidence.extend(extra);
-        let options = RenderOptions {
-            width: Some(100),
-            details: true,
-            ..RenderOptions::default()
-        };
-        assert!(render_with(&scan, &options).contains("- and 2 more (see --output json)"));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Exported files as a `LogSource`: which files each pass reads, and the
 //! count of every line that could not be used.
 
-use super::files::{discover, read_files_ordered, read_traces, InputError, InputFile, RawEvent};
+use super::files::{
+    discover, read_files_ordered, read_traces, Format, InputError, InputFile, RawEvent,
+};
 use super::{Accepted, Event, LogSource, Prepare, Prepared, SourceError};
 use crate::model::conventions::{function_of_group as function_of, is_connect_group};
 use crate::model::{InputFileSummary, InputsSummary, Millis, SkippedLines, TraceBatch};
@@ -148,14 +150,26 @@ impl LogSource for FileSource {
     /// them holds a trace at all.
     fn traces(&mut self, ids: &[String]) -> Result<TraceBatch, SourceError> {
         let mut batch = TraceBatch::default();
+        let mut read = Vec::new();
         for file in &self.files {
             let Some(traces) = read_traces(file)? else {
                 continue;
             };
             batch.looked = true;
+            read.push(InputFileSummary {
+                file: file.display.clone(),
+                format: Format::XrayTraces.as_str().to_string(),
+                events: traces.len() as u64,
+                skipped: Vec::new(),
+            });
             batch
                 .traces
                 .extend(traces.into_iter().filter(|t| ids.contains(&t.id)));
+        }
+        // A trace file the log passes also peeked at keeps that summary.
+        for summary in read {
+            self.summaries.retain(|s| s.file != summary.file);
+            self.summaries.push(summary);
         }
         Ok(batch)
     }
