@@ -6,8 +6,7 @@
 /// The fields every query returns: raw events only.
 pub const FIELDS: &str = "fields @timestamp, @logStream, @log, @message";
 
-/// The module types of an "Invoke AWS Lambda function" block.
-pub const LAMBDA_MODULE_TYPES: [&str; 2] = ["InvokeExternalResource", "InvokeLambdaFunction"];
+use crate::model::conventions::LAMBDA_MODULE_TYPES;
 
 /// Pass 1: every Lambda block of the period (failed or not: the linking
 /// assignment needs the neighbours of a failure), plus, for `explain`, every
