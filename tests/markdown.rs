@@ -21,20 +21,6 @@ const HOSTILE_LINE: &str =
 const HOSTILE_FLOW: &str = "Main | IVR `x`\n## Flow";
 const HOSTILE_BLOCK: &str = "Lookup | caller\n- item";
 
-fn stdout_of(args: &[&str]) -> String {
-    let out = bin()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("run the binary");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8 output")
-}
-
 #[test]
 fn demo_scan_markdown() {
     insta::assert_snapshot!(stdout_of(&[

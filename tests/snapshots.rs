@@ -5,20 +5,6 @@ mod common;
 
 use common::*;
 
-fn stdout_of(args: &[&str]) -> String {
-    let out = bin()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("run the binary");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8 output")
-}
-
 /// In a pipe: nothing cut, with every failure's evidence (`--details`).
 #[test]
 fn demo_scan_table() {

@@ -10,18 +10,9 @@ use std::collections::BTreeSet;
 use std::process::Command;
 
 fn demo_table(args: &[&str]) -> String {
-    let out = bin()
-        .args(["scan", "--input"])
-        .arg(fixture("demo"))
-        .args(args)
-        .output()
-        .expect("run the binary");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8")
+    let mut all = vec!["scan", "--input", "fixtures/demo"];
+    all.extend_from_slice(args);
+    stdout_of(&all)
 }
 
 fn width_of(line: &str) -> usize {

@@ -161,9 +161,7 @@ mod settings_tests {
 mod tests {
     use super::*;
     use crate::link::link_blocks;
-    use crate::model::{
-        Class, InitKind, InitReportLine, Invocation, InvocationStatus, LogLine, Millis, Verdict,
-    };
+    use crate::model::{Class, Invocation, InvocationStatus, LogLine, Millis, Verdict};
     use crate::testkit::*;
 
     const CONTACT: &str = "c627399f-13ca-47fa-b6d9-5396c24e5a9e";
@@ -259,21 +257,8 @@ mod tests {
 
     #[test]
     fn init_report_timeout_wins_over_everything() {
-        let mut inv = cold(
-            invocation("crm-lookup", "r1", T0 + 10_100, 3_000.0),
-            T0 + 50,
-            10_000.0,
-        );
-        inv.init_reports.push(InitReportLine {
-            timestamp: T0 + 10_050,
-            kind: InitKind::Init,
-            duration_ms: Some(9_999.79),
-            phase: Some("init".into()),
-            status: Some("timeout".into()),
-            error_type: None,
-        });
-        let inv = ended(inv, InvocationStatus::Timeout);
-        let v = diagnose(8000, GENERIC, vec![inv]);
+        // A cold start whose INIT_REPORT says timeout, and a timed-out run.
+        let v = super::class_tests::example(Class::InitTimeout);
         assert_eq!(v.class, Class::InitTimeout);
         assert!(
             texts(&v).contains("timed out in phase init after 10000 ms"),
@@ -462,7 +447,7 @@ mod class_tests {
     }
 
     /// A failed block of `class`.
-    fn example(class: Class) -> Verdict {
+    pub(super) fn example(class: Class) -> Verdict {
         let warm = |ms: f64| invocation("crm-lookup", "r1", T0 + 30, ms);
         match class {
             Class::AccessDenied => diagnose(

@@ -34,6 +34,16 @@ impl FlowEntry {
         self.lambda.is_some() && self.results.is_some() && !self.has_external_results
     }
 
+    /// What the block did: Connect's `Results`, `ok` for a Lambda block
+    /// that returned `ExternalResults`, else nothing.
+    pub fn outcome(&self) -> &str {
+        match (&self.results, self.has_external_results) {
+            (Some(r), _) => r,
+            (None, true) => "ok",
+            (None, false) => "",
+        }
+    }
+
     /// The key Connect's at-least-once delivery duplicates on.
     pub fn dedup_key(&self) -> (&str, Option<&str>, Millis, &str) {
         (

@@ -109,22 +109,12 @@ fn block_line(e: &FlowEntry, first: Millis, w: &Widths) -> String {
         flow_name(e),
         e.module_type,
         identifier(e),
-        outcome(e),
+        e.outcome(),
         fw = w.flow,
         mw = w.module,
         iw = w.identifier,
     );
     line.trim_end().to_string()
-}
-
-/// What the block did: Connect's `Results`, or `ok` for a Lambda block that
-/// returned `ExternalResults`.
-fn outcome(e: &FlowEntry) -> String {
-    match (&e.results, e.has_external_results) {
-        (Some(r), _) => r.clone(),
-        (None, true) => "ok".to_string(),
-        (None, false) => String::new(),
-    }
 }
 
 fn write_lambda(

@@ -420,7 +420,7 @@ fn write_timeline(out: &mut dyn Write, result: &ExplainResult) -> io::Result<()>
                 flow_name(e).to_string(),
                 e.module_type.clone(),
                 e.identifier.clone().unwrap_or_else(|| "-".to_string()),
-                outcome(e),
+                e.outcome().to_string(),
             ]
         })
         .collect();
@@ -430,16 +430,6 @@ fn write_timeline(out: &mut dyn Write, result: &ExplainResult) -> io::Result<()>
 /// `+10.342 s` from the contact's first block.
 fn offset_s(ms: Millis) -> String {
     format!("+{:.3} s", ms as f64 / 1000.0)
-}
-
-/// What the block did: Connect's `Results`, or `ok` for a Lambda block that
-/// returned `ExternalResults`.
-fn outcome(e: &FlowEntry) -> String {
-    match (&e.results, e.has_external_results) {
-        (Some(r), _) => r.clone(),
-        (None, true) => "ok".to_string(),
-        (None, false) => String::new(),
-    }
 }
 
 /// A Lambda block: what it called, how it was linked, its invocations

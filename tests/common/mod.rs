@@ -25,6 +25,22 @@ pub fn bin() -> Command {
     cmd
 }
 
+/// The binary run from the repository (so `fixtures/...` paths work),
+/// asserting success; its stdout.
+pub fn stdout_of(args: &[&str]) -> String {
+    let out = bin()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .expect("run the binary");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
 /// `scan --input DIR --output json`, asserting success; the parsed document.
 pub fn scan_json(dir: &Path) -> Value {
     let out = bin()
