@@ -23,6 +23,7 @@ pub mod redact;
 pub mod report;
 pub mod source;
 pub mod units;
+pub mod watch;
 pub mod windows;
 
 #[cfg(test)]

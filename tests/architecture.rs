@@ -98,6 +98,13 @@ const LATER_THAN: &[(&str, &[&str])] = &[
             "source", "parse", "link", "classify", "report", "analyze", "app", "cli", "docs",
         ],
     ),
+    (
+        "watch",
+        &[
+            "source", "parse", "link", "classify", "report", "redact", "analyze", "app", "cli",
+            "docs",
+        ],
+    ),
 ];
 
 fn src() -> PathBuf {
