@@ -15,6 +15,7 @@ mod runtime;
 pub mod save;
 mod target;
 pub mod trace;
+pub mod xray;
 
 pub use target::Target;
 
