@@ -600,3 +600,34 @@ fn reading_traces_calls_nothing_outside_the_iam_policy() {
     let xray: Vec<&String> = calls.iter().filter(|c| c.starts_with("xray:")).collect();
     assert_eq!(xray, ["xray:BatchGetTraces"], "{calls:?}");
 }
+
+/// The README's IAM policy (the JSON block after "### IAM policy") lists
+/// exactly the calls the tool may make.
+#[test]
+fn the_readme_policy_lists_exactly_the_allowed_calls() {
+    use connect_timeouts::source::live::ALLOWED_CALLS;
+
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = readme
+        .split_once("### IAM policy")
+        .map(|(_, rest)| rest)
+        .expect("an IAM policy section");
+    let json = section
+        .split_once("```json\n")
+        .and_then(|(_, rest)| rest.split_once("\n```"))
+        .map(|(block, _)| block)
+        .expect("a JSON block in it");
+    let policy: Value = serde_json::from_str(json).unwrap();
+    let mut actions: Vec<&str> = policy["Statement"][0]["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    let mut allowed = ALLOWED_CALLS.to_vec();
+    actions.sort();
+    allowed.sort();
+    assert_eq!(actions, allowed);
+    assert!(allowed.contains(&"xray:BatchGetTraces"));
+}
