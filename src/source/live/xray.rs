@@ -242,47 +242,21 @@ where
 /// one per kind of failure (with how many traces it cost), and one when
 /// X-Ray answered without any of the traces asked for.
 fn summarise(answers: Vec<(Vec<String>, Answer)>, cfg: &RunnerConfig) -> Fetched {
-    let mut fetched = Fetched {
-        answered: true,
-        ..Fetched::default()
-    };
+    let mut fetched = Fetched::default();
+    let mut lost = Lost::default();
     let mut asked_answered = 0;
-    // Per kind of failure: the first one, and the traces not read.
-    let mut denied: Option<(String, usize)> = None;
-    let mut throttled: Option<(String, usize)> = None;
-    let mut other: Option<(String, usize)> = None;
     for (ids, answer) in answers {
-        let (slot, why) = match answer {
+        match answer {
             Ok(traces) => {
-                fetched.any_answered = true;
                 asked_answered += ids.len();
                 fetched.traces.extend(traces);
-                continue;
             }
-            Err(Failure::Denied(why)) => (&mut denied, why),
-            Err(Failure::Throttled(why)) => (&mut throttled, why),
-            Err(Failure::Other(why)) => (&mut other, why),
-        };
-        fetched.answered = false;
-        slot.get_or_insert((why, 0)).1 += ids.len();
+            Err(failure) => lost.add(failure, ids.len()),
+        }
     }
-    if let Some((why, n)) = denied {
-        fetched.notes.push(format!(
-            "access denied: {ACTION} ({why}): {} of the failures' invocations not read; \
-             grant {ACTION} to read them (the README lists the IAM policy)",
-            traces(n)
-        ));
-    }
-    if let Some((why, n)) = throttled {
-        fetched.notes.push(format!(
-            "{ACTION} still throttled after {} retries ({why}): {} not read",
-            cfg.max_retries,
-            traces(n)
-        ));
-    }
-    if let Some((why, n)) = other {
-        fetched.notes.push(format!("{why}: {} not read", traces(n)));
-    }
+    fetched.any_answered = asked_answered > 0;
+    fetched.answered = lost.is_empty();
+    fetched.notes = lost.notes(cfg);
     if asked_answered > 0 && fetched.traces.is_empty() {
         fetched.notes.push(format!(
             "X-Ray returned none of the {} asked for: they may be older than X-Ray's 30-day \
@@ -294,10 +268,57 @@ fn summarise(answers: Vec<(Vec<String>, Answer)>, cfg: &RunnerConfig) -> Fetched
     fetched
 }
 
+/// The calls that failed, by kind: the first failure's words, and how
+/// many traces the kind cost.
+#[derive(Default)]
+struct Lost {
+    denied: Option<(String, usize)>,
+    throttled: Option<(String, usize)>,
+    other: Option<(String, usize)>,
+}
+
+impl Lost {
+    fn add(&mut self, failure: Failure, traces: usize) {
+        let (slot, why) = match failure {
+            Failure::Denied(why) => (&mut self.denied, why),
+            Failure::Throttled(why) => (&mut self.throttled, why),
+            Failure::Other(why) => (&mut self.other, why),
+        };
+        slot.get_or_insert((why, 0)).1 += traces;
+    }
+
+    fn is_empty(&self) -> bool {
+        self.denied.is_none() && self.throttled.is_none() && self.other.is_none()
+    }
+
+    /// One note per kind, saying what was not read and, for a denial, the fix.
+    fn notes(self, cfg: &RunnerConfig) -> Vec<String> {
+        let mut notes = Vec::new();
+        if let Some((why, n)) = self.denied {
+            notes.push(format!(
+                "access denied: {ACTION} ({why}): {} of the failures' invocations not read; \
+                 grant {ACTION} to read them (the README lists the IAM policy)",
+                traces(n)
+            ));
+        }
+        if let Some((why, n)) = self.throttled {
+            notes.push(format!(
+                "{ACTION} still throttled after {} retries ({why}): {} not read",
+                cfg.max_retries,
+                traces(n)
+            ));
+        }
+        if let Some((why, n)) = self.other {
+            notes.push(format!("{why}: {} not read", traces(n)));
+        }
+        notes
+    }
+}
+
 /// "1 X-Ray trace", "3 X-Ray traces".
 fn traces(n: usize) -> String {
-    let s = if n == 1 { "" } else { "s" };
-    format!("{n} X-Ray trace{s}")
+    let plural = if n == 1 { "" } else { "s" };
+    format!("{n} X-Ray trace{plural}")
 }
 
 #[cfg(test)]
