@@ -4,9 +4,14 @@ Usage: moto_seed.py ENDPOINT < spec.json, where spec is
 {"groups": {"/aws/connect/acme": [{"stream": s, "timestamp": ms, "message": m}, ...]},
  "functions": [{"name": "crm-lookup", "timeout": 3, "memory": 512}],
  "connect_instances": ["acme", ...],  # default: an instance per /aws/connect/<alias> group
+ "traces": [{"trace_id": "1-...", "id": "...", "origin": "AWS::Lambda::Function", ...}, ...],
  "user": {"name": "oncall", "allow": ["logs:*", "lambda:*"]}}
 (every key optional). Prints what it created as JSON:
 {"connect_instances": {"acme": {"id": ..., "arn": ...}}, "user": {"access_key_id": ..., "secret_access_key": ...}}
+
+"traces" are X-Ray segment documents, uploaded with PutTraceSegments as given. moto returns
+each document as it was uploaded (an in_progress subsegment included), but a trace whose
+latest-starting segment has no end_time comes back without its Id: end the segments that start last.
 
 With "user", the server enforces IAM (moto_server with INITIAL_NO_AUTH_ACTION_COUNT=3):
 the first three calls, made without credentials, create an admin that seeds the rest; then the
@@ -100,6 +105,13 @@ if spec.get("functions"):
             Timeout=f["timeout"],
             MemorySize=f.get("memory", 128),
         )
+xray = session.client("xray", endpoint_url=endpoint)
+documents = [json.dumps(segment) for segment in spec.get("traces", [])]
+for at in range(0, len(documents), 50):
+    out = xray.put_trace_segments(TraceSegmentDocuments=documents[at : at + 50])
+    if out.get("UnprocessedTraceSegments"):
+        sys.exit(f"rejected segments: {out['UnprocessedTraceSegments']}")
+
 # Connect writes /aws/connect/<alias> for an instance with that alias: unless
 # the spec lists the instances, each such group comes with its instance.
 aliases = spec.get("connect_instances")

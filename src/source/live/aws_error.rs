@@ -2,17 +2,21 @@
 //! the AWS CLI uses for the same situation (253 credentials or
 //! configuration, 254 a service error).
 
+use super::query::RunnerConfig;
 use crate::source::SourceError;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use std::error::Error;
+use std::future::Future;
 
 /// Error codes that mean "slow down" (the account's concurrent-query limit
-/// included: Insights allows 100 per account, shared with everyone else).
+/// included: Insights allows 100 per account, shared with everyone else;
+/// X-Ray says `ThrottledException`).
 const THROTTLING: &[&str] = &[
     "LimitExceededException",
     "ThrottlingException",
+    "ThrottledException",
     "Throttling",
     "TooManyRequestsException",
     "RequestLimitExceeded",
@@ -44,6 +48,32 @@ pub fn code<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> Option<&str> {
 
 pub fn is_throttling<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> bool {
     code(e).is_some_and(|c| THROTTLING.contains(&c))
+}
+
+/// `call`, sent again while AWS says slow down, on the query runner's
+/// schedule: `retry_first`, doubling up to `retry_max`, at most
+/// `max_retries` times; then its last answer, whatever it is. (The SDK's
+/// own retries come first, inside each call: these are for an account
+/// that stays throttled for longer.)
+pub async fn retry_throttled<T, E, R, Fut>(
+    cfg: &RunnerConfig,
+    mut call: impl FnMut() -> Fut,
+) -> Result<T, SdkError<E, R>>
+where
+    E: ProvideErrorMetadata,
+    Fut: Future<Output = Result<T, SdkError<E, R>>>,
+{
+    let mut delay = cfg.retry_first;
+    for _ in 0..cfg.max_retries {
+        match call().await {
+            Err(e) if is_throttling(&e) => {
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(cfg.retry_max);
+            }
+            answer => return answer,
+        }
+    }
+    call().await
 }
 
 /// The message and exit class for a failed call of `action` on `resource`;

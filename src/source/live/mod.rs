@@ -15,6 +15,7 @@ mod runtime;
 pub mod save;
 mod target;
 pub mod trace;
+pub mod xray;
 
 pub use target::Target;
 
@@ -22,7 +23,7 @@ use super::{Accepted, Event, LogSource, Prepare, Prepared, SourceError};
 use crate::model::conventions::default_lambda_group;
 use crate::model::{
     FunctionConfig, FunctionSettings, InputFileSummary, InputsSummary, LiveRun, Millis,
-    SkippedLines,
+    SkippedLines, TraceBatch,
 };
 use crate::units::{format_time, human_bytes};
 use crate::windows::{tail_for, Windows};
@@ -77,12 +78,14 @@ pub const ALLOWED_CALLS: &[&str] = &[
     "connect:ListInstances",
     "connect:DescribeInstance",
     "connect:DescribeInstanceAttribute",
+    "xray:BatchGetTraces",
 ];
 
 pub struct InsightsSource {
     rt: Runtime,
     logs: aws_sdk_cloudwatchlogs::Client,
     lambda: aws_sdk_lambda::Client,
+    xray: aws_sdk_xray::Client,
     settings: LiveSettings,
     group: String,
     known: Vec<String>,
@@ -133,8 +136,16 @@ impl InsightsSource {
                 print: settings.trace_calls,
             })
             .build();
+        let xray_conf = aws_sdk_xray::config::Builder::from(config)
+            .interceptor(Recorder {
+                prefix: "xray",
+                calls: calls.clone(),
+                print: settings.trace_calls,
+            })
+            .build();
         let logs = aws_sdk_cloudwatchlogs::Client::from_conf(logs_conf);
         let lambda = aws_sdk_lambda::Client::from_conf(lambda_conf);
+        let xray = aws_sdk_xray::Client::from_conf(xray_conf);
         let connect = aws_sdk_connect::Client::from_conf(connect_conf);
         let region = config.region().map(|r| r.to_string()).unwrap_or_default();
         let saver = match &settings.save_logs {
@@ -151,6 +162,7 @@ impl InsightsSource {
             rt,
             logs,
             lambda,
+            xray,
             settings,
             group,
             known,
@@ -379,6 +391,35 @@ impl LogSource for InsightsSource {
             self.summary(label.clone(), rows.len() as u64, BTreeMap::new());
         }
         Ok(())
+    }
+
+    /// `BatchGetTraces` (see `xray.rs`): a failed call is a note, and its
+    /// traces count as not read.
+    fn traces(&mut self, ids: &[String]) -> Result<TraceBatch, SourceError> {
+        if ids.is_empty() {
+            return Ok(TraceBatch::default());
+        }
+        self.check_interrupted()?;
+        let fetched = self.rt.block_on(xray::fetch(
+            &self.xray,
+            ids,
+            &self.settings.runner,
+            interrupted(self.ctrl_c.clone()),
+        ))?;
+        for note in &fetched.notes {
+            eprintln!("note: {note}");
+        }
+        // An answer, even an empty one, is what the replay must see (its
+        // traces "not returned"); with no answer at all, the capture holds
+        // no trace document and the replay, like this run, did not read them.
+        // (When only some calls answered, the replay says "not returned"
+        // where this run says "not read": one document cannot say both.)
+        if let Some(saver) = &mut self.saver {
+            if fetched.any_answered {
+                saver.keep_traces(&fetched.traces);
+            }
+        }
+        Ok(fetched.batch())
     }
 
     fn known_groups(&self) -> Vec<String> {

@@ -1,6 +1,8 @@
 //! `--save-logs DIR`: every event fetched, in the offline layout (a
-//! directory per log group, NDJSON), so `scan --input DIR` reproduces the
-//! live result and the capture can be attached to an incident.
+//! directory per log group, NDJSON), and the X-Ray traces fetched, as
+//! `aws xray batch-get-traces --output json` writes them, so
+//! `scan --input DIR` reproduces the live result and the capture can be
+//! attached to an incident.
 //!
 //! The names of log groups come from the service, so they are treated as
 //! untrusted: each part is reduced to characters that are safe in a path,
@@ -11,6 +13,7 @@
 //! A capture already in DIR is never replaced without `--force`.
 
 use super::query::Row;
+use super::xray::FetchedTrace;
 use crate::model::FunctionSettings;
 use crate::source::SourceError;
 use std::collections::{BTreeMap, HashMap};
@@ -24,6 +27,12 @@ pub const SETTINGS_FILE: &str = ".lambda-configuration.json";
 
 /// The events of one log group in a capture.
 pub const EVENTS_FILE: &str = "insights.ndjson";
+
+/// The X-Ray traces in a capture: `DIR/xray/batch-get-traces.json`, a
+/// fixed path (no name from the service reaches it). The offline reader
+/// finds it by its content, as any `batch-get-traces` document.
+pub const TRACES_DIR: &str = "xray";
+pub const TRACES_FILE: &str = "batch-get-traces.json";
 
 /// How far the check for an earlier capture looks before it gives up (a
 /// `--save-logs ~` must not walk a whole home directory); the check at
@@ -81,6 +90,8 @@ pub struct Saver {
     /// By log group: the index of its file in `pending`.
     groups: HashMap<String, usize>,
     pending: Vec<Pending>,
+    /// The traces X-Ray returned; `None` until it answered at all.
+    traces: Option<Vec<FetchedTrace>>,
 }
 
 impl Saver {
@@ -100,6 +111,7 @@ impl Saver {
             force,
             groups: HashMap::new(),
             pending: Vec::new(),
+            traces: None,
         })
     }
 
@@ -121,6 +133,14 @@ impl Saver {
             }
         }
         Ok(())
+    }
+
+    /// Keep the traces of an answer from X-Ray (none, when it returned
+    /// none: the capture then says so); written by `finish`.
+    pub fn keep_traces(&mut self, traces: &[FetchedTrace]) {
+        self.traces
+            .get_or_insert_with(Vec::new)
+            .extend_from_slice(traces);
     }
 
     /// Start the file of a group not seen before.
@@ -183,23 +203,18 @@ impl Saver {
         Ok((temp, file))
     }
 
-    /// Flush the events, write the configuration, and move every file
-    /// into place. Until this returns, DIR holds no new capture file.
+    /// Flush the events, write the configuration and the traces, and move
+    /// every file into place. Until this returns, DIR holds no new capture
+    /// file.
     pub fn finish(
         &mut self,
         settings: &BTreeMap<String, FunctionSettings>,
     ) -> Result<(), SourceError> {
-        let settings_target = self.dir.join(SETTINGS_FILE);
         let text = serde_json::to_string_pretty(settings)
             .map_err(|e| SourceError::Save(format!("--save-logs: {e}")))?;
-        let (temp, file) = self.create_temp(&settings_target)?;
-        self.pending.push(Pending {
-            temp: temp.clone(),
-            target: settings_target,
-            out: Some(BufWriter::new(file)),
-        });
-        if let Some(out) = self.pending.last_mut().and_then(|p| p.out.as_mut()) {
-            writeln!(out, "{text}").map_err(|e| io_error(&temp, &e))?;
+        self.add_document(self.dir.join(SETTINGS_FILE), &text)?;
+        if let Some(traces) = self.traces.take() {
+            self.add_traces(&traces)?;
         }
         for pending in &mut self.pending {
             if let Some(out) = pending.out.take() {
@@ -231,6 +246,30 @@ impl Saver {
         }
         self.pending.clear();
         Ok(())
+    }
+
+    /// A whole file, written to its temporary file now.
+    fn add_document(&mut self, target: PathBuf, text: &str) -> Result<(), SourceError> {
+        let (temp, file) = self.create_temp(&target)?;
+        self.pending.push(Pending {
+            temp: temp.clone(),
+            target,
+            out: Some(BufWriter::new(file)),
+        });
+        if let Some(out) = self.pending.last_mut().and_then(|p| p.out.as_mut()) {
+            writeln!(out, "{text}").map_err(|e| io_error(&temp, &e))?;
+        }
+        Ok(())
+    }
+
+    /// `DIR/xray/batch-get-traces.json`: one page holding every trace.
+    fn add_traces(&mut self, traces: &[FetchedTrace]) -> Result<(), SourceError> {
+        let dir = self.dir.join(TRACES_DIR);
+        fs::create_dir_all(&dir).map_err(|e| io_error(&dir, &e))?;
+        self.check_inside(&dir)?;
+        let text = serde_json::to_string_pretty(&serde_json::json!({ "Traces": traces }))
+            .map_err(|e| SourceError::Save(format!("--save-logs: {e}")))?;
+        self.add_document(dir.join(TRACES_FILE), &text)
     }
 }
 
@@ -277,6 +316,9 @@ fn earlier_capture(dir: &Path) -> Option<PathBuf> {
 /// `limit` entries at most.
 fn capture_files(dir: &Path, limit: usize) -> Vec<PathBuf> {
     let mut found = Vec::new();
+    // Only there: a `batch-get-traces.json` of the user's elsewhere in DIR
+    // is not the capture's.
+    let traces_path = dir.join(TRACES_DIR).join(TRACES_FILE);
     let mut stack = vec![dir.to_path_buf()];
     let mut seen = 0usize;
     while let Some(current) = stack.pop() {
@@ -294,7 +336,10 @@ fn capture_files(dir: &Path, limit: usize) -> Vec<PathBuf> {
             };
             if kind.is_dir() {
                 stack.push(entry.path());
-            } else if name == SETTINGS_FILE || is_events_file(&name.to_string_lossy()) {
+            } else if name == SETTINGS_FILE
+                || is_events_file(&name.to_string_lossy())
+                || entry.path() == traces_path
+            {
                 found.push(entry.path());
             }
         }
@@ -320,6 +365,9 @@ fn io_error(path: &Path, e: &std::io::Error) -> SourceError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::RawTrace;
+    use crate::source::files::{discover, read_traces};
+    use crate::source::live::xray::FetchedSegment;
 
     fn row(group: &str, message: &str) -> Row {
         Row {
@@ -519,5 +567,136 @@ mod tests {
         let err = capture(&dir, false, &[row("/aws/lambda/crm", "x")]).unwrap_err();
         assert!(err.to_string().contains("outside"), "{err}");
         assert!(files(outside.path()).is_empty());
+    }
+
+    fn fetched(id: &str, documents: &[(&str, &str)]) -> FetchedTrace {
+        FetchedTrace {
+            id: id.to_string(),
+            segments: documents
+                .iter()
+                .map(|(segment, document)| FetchedSegment {
+                    id: Some(segment.to_string()),
+                    document: document.to_string(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The traces the offline reader finds in `dir` (`None`: no document).
+    fn replayed(dir: &Path) -> Option<Vec<RawTrace>> {
+        let files = discover(&[dir.to_path_buf()]).unwrap();
+        let mut found = None;
+        for file in &files {
+            if let Some(traces) = read_traces(file).unwrap() {
+                found.get_or_insert_with(Vec::new).extend(traces);
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn the_traces_fetched_are_a_batch_get_traces_document_the_offline_reader_reads() {
+        let tmp = tempfile::tempdir().unwrap();
+        let traces = [
+            fetched(
+                "1-6b162930-aaaaaaaaaaaaaaaaaaaaaaaa",
+                &[
+                    ("5555555555555555", r#"{"origin":"AWS::Lambda"}"#),
+                    ("1111111111111111", r#"{"origin":"AWS::Lambda::Function"}"#),
+                ],
+            ),
+            fetched(
+                "1-6b162930-bbbbbbbbbbbbbbbbbbbbbbbb",
+                &[("2222222222222222", "{}")],
+            ),
+        ];
+        let mut saver = Saver::new(tmp.path(), false).unwrap();
+        saver.keep_traces(&traces[..1]);
+        saver.keep_traces(&traces[1..]);
+        saver.finish(&settings()).unwrap();
+        assert_eq!(
+            files(tmp.path()),
+            [".lambda-configuration.json", "xray/batch-get-traces.json"]
+        );
+        let text = fs::read_to_string(tmp.path().join("xray/batch-get-traces.json")).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            doc["Traces"][0]["Segments"][1],
+            serde_json::json!({"Id": "1111111111111111", "Document": r#"{"origin":"AWS::Lambda::Function"}"#})
+        );
+        let raw: Vec<RawTrace> = traces.iter().map(FetchedTrace::raw).collect();
+        assert_eq!(replayed(tmp.path()), Some(raw));
+    }
+
+    #[test]
+    fn an_empty_answer_is_kept_and_no_answer_writes_nothing() {
+        let answered = tempfile::tempdir().unwrap();
+        let mut saver = Saver::new(answered.path(), false).unwrap();
+        saver.keep_traces(&[]);
+        saver.finish(&settings()).unwrap();
+        assert_eq!(
+            replayed(answered.path()),
+            Some(vec![]),
+            "the replay looked too"
+        );
+
+        let unanswered = tempfile::tempdir().unwrap();
+        capture(unanswered.path(), false, &[]).unwrap();
+        assert_eq!(files(unanswered.path()), [".lambda-configuration.json"]);
+        assert_eq!(replayed(unanswered.path()), None);
+    }
+
+    #[test]
+    fn the_traces_follow_the_capture_rules() {
+        let tmp = tempfile::tempdir().unwrap();
+        let trace = fetched("1-6b162930-aaaaaaaaaaaaaaaaaaaaaaaa", &[("1", "{}")]);
+        let mut saver = Saver::new(tmp.path(), false).unwrap();
+        saver.keep_traces(std::slice::from_ref(&trace));
+        drop(saver);
+        assert!(files(tmp.path()).is_empty(), "nothing before finish");
+
+        // A trace document of the user's elsewhere in DIR is not a capture.
+        fs::write(
+            tmp.path().join("batch-get-traces.json"),
+            "{\"Traces\": []}\n",
+        )
+        .unwrap();
+        let mut saver = Saver::new(tmp.path(), false).unwrap();
+        saver.keep_traces(std::slice::from_ref(&trace));
+        saver.finish(&settings()).unwrap();
+
+        // The capture's own is: refused without --force ...
+        fs::remove_file(tmp.path().join(SETTINGS_FILE)).unwrap();
+        let err = Saver::new(tmp.path(), false).err().expect("refused");
+        assert!(
+            err.to_string()
+                .contains("xray/batch-get-traces.json already exists"),
+            "{err}"
+        );
+        // ... and replaced as a whole with it: a run that fetched no trace
+        // leaves none of the earlier run's, and the user's file alone.
+        capture(tmp.path(), true, &[row("/aws/lambda/crm", "x")]).unwrap();
+        assert_eq!(
+            files(tmp.path()),
+            [
+                ".lambda-configuration.json",
+                "aws/lambda/crm/insights.ndjson",
+                "batch-get-traces.json"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_symlink_cannot_lead_the_traces_out_of_the_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), tmp.path().join(TRACES_DIR)).unwrap();
+        let mut saver = Saver::new(tmp.path(), false).unwrap();
+        saver.keep_traces(&[]);
+        let err = saver.finish(&settings()).unwrap_err();
+        assert!(err.to_string().contains("outside"), "{err}");
+        drop(saver);
+        assert!(files(outside.path()).is_empty());
+        assert!(!tmp.path().join(SETTINGS_FILE).exists());
     }
 }
