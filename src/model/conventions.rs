@@ -68,6 +68,9 @@ pub const CLOCK_SLACK_MS: Millis = 2_000;
 /// pages, not AWS's pricing page (reference §5.2): an estimate.
 pub const INSIGHTS_USD_PER_GB: f64 = 0.005;
 
+/// `BatchGetTraces` takes one to five trace ids per call.
+pub const XRAY_IDS_PER_CALL: usize = 5;
+
 /// Whether `text` is a UUID (8-4-4-4-12 hex digits), as contact ids and
 /// request ids are.
 pub fn is_uuid(text: &str) -> bool {

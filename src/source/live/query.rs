@@ -3,7 +3,7 @@
 //! many rows as its limit, and StopQuery for every query still running
 //! when the run ends early (error or Ctrl-C).
 
-use super::aws_error::{code, describe, is_throttling};
+use super::aws_error::{code, describe, is_throttling, retry_throttled};
 use crate::model::Millis;
 use crate::source::SourceError;
 use crate::units::format_time;
@@ -284,10 +284,8 @@ async fn start(
     spec: &QuerySpec,
     cfg: &RunnerConfig,
 ) -> Result<Started, SourceError> {
-    let mut delay = cfg.retry_first;
-    let mut attempt = 0;
-    loop {
-        let sent = client
+    let sent = retry_throttled(cfg, || {
+        client
             .start_query()
             .set_log_group_names(Some(spec.groups.clone()))
             .start_time(spec.start)
@@ -295,37 +293,28 @@ async fn start(
             .query_string(spec.text(cfg.row_limit))
             .limit(cfg.row_limit)
             .send()
-            .await;
-        match sent {
-            Ok(out) => {
-                return out.query_id.map(Started::Query).ok_or_else(|| {
-                    SourceError::Service(format!(
-                        "StartQuery returned no query id ({})",
-                        spec.window()
-                    ))
-                })
-            }
-            Err(e) if code(&e) == Some("ResourceNotFoundException") => {
-                let detail = match &e {
-                    SdkError::ServiceError(s) => s.err().message().unwrap_or("").to_string(),
-                    _ => String::new(),
-                };
-                return Ok(Started::NoSuchGroup(detail));
-            }
-            Err(e) if is_throttling(&e) && attempt < cfg.max_retries => {
-                attempt += 1;
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(cfg.retry_max);
-            }
-            Err(e) => {
-                return Err(describe(
-                    &e,
-                    "logs:StartQuery",
-                    &spec.groups.join(", "),
-                    &format!(" (window {})", spec.window()),
-                ))
-            }
+    })
+    .await;
+    match sent {
+        Ok(out) => out.query_id.map(Started::Query).ok_or_else(|| {
+            SourceError::Service(format!(
+                "StartQuery returned no query id ({})",
+                spec.window()
+            ))
+        }),
+        Err(e) if code(&e) == Some("ResourceNotFoundException") => {
+            let detail = match &e {
+                SdkError::ServiceError(s) => s.err().message().unwrap_or("").to_string(),
+                _ => String::new(),
+            };
+            Ok(Started::NoSuchGroup(detail))
         }
+        Err(e) => Err(describe(
+            &e,
+            "logs:StartQuery",
+            &spec.groups.join(", "),
+            &format!(" (window {})", spec.window()),
+        )),
     }
 }
 

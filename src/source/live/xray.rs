@@ -22,8 +22,7 @@ use std::error::Error;
 use std::future::Future;
 use tokio::task::JoinSet;
 
-/// `BatchGetTraces` takes one to five trace ids.
-pub const IDS_PER_CALL: usize = 5;
+use crate::model::conventions::XRAY_IDS_PER_CALL as IDS_PER_CALL;
 
 const ACTION: &str = "xray:BatchGetTraces";
 
