@@ -49,6 +49,17 @@ pub enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// Failures as they happen: every tick scans the newest slice of the
+    /// logs, prints each new failure once (and again if late lines change
+    /// its verdict), and keeps a status line of the last minutes on stderr,
+    /// so "has my fix worked?" is answered in a minute. Live only; Ctrl-C
+    /// ends it with a summary.
+    Watch {
+        #[command(flatten)]
+        target: WatchArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
     /// Print the completion script for a shell, to save where the shell
     /// looks for it.
     ///
@@ -86,6 +97,8 @@ pub enum Parts {
     /// The job, where its logs come from (boxed: the other variant is a
     /// byte) and how to print the result.
     Analysis(Job, Box<SourceArgs>, OutputArgs),
+    /// `watch`: ticks over the live logs.
+    Watch(Box<WatchArgs>, OutputArgs),
     Doc(Doc),
 }
 
@@ -108,7 +121,9 @@ impl Cli {
     /// `--color`, for what is said before and after the run (errors).
     pub fn color(&self) -> ColorWhen {
         match &self.command {
-            Command::Scan { output, .. } | Command::Explain { output, .. } => output.color,
+            Command::Scan { output, .. }
+            | Command::Explain { output, .. }
+            | Command::Watch { output, .. } => output.color,
             // No --color there: errors (only writing stdout can fail) follow the terminal.
             Command::Completions { .. } | Command::Man => ColorWhen::Auto,
         }
@@ -132,6 +147,7 @@ impl Command {
                 let contact_id = contact_id.trim().to_string();
                 Parts::Analysis(Job::Explain { contact_id }, Box::new(source), output)
             }
+            Command::Watch { target, output } => Parts::Watch(Box::new(target), output),
             Command::Completions { shell } => Parts::Doc(Doc::Completions(shell)),
             Command::Man => Parts::Doc(Doc::Man),
         }
@@ -168,6 +184,35 @@ pub struct SourceArgs {
     pub aws: AwsArgs,
 }
 
+/// What `watch` watches, and how often.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The Connect instance: its alias, instance id or ARN.
+    #[arg(long, value_name = "ALIAS|ID|ARN")]
+    pub instance: Option<String>,
+    /// The Connect flow-log group, named outright (overrides --instance).
+    #[arg(long, value_name = "GROUP")]
+    pub log_group: Option<String>,
+    /// How often to look: 10s, 30s, 1m...
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_since)]
+    pub interval: Millis,
+    /// How far back the first look goes.
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_since)]
+    pub since: Millis,
+    /// How much each look overlaps the previous one: CloudWatch Logs
+    /// ingestion lags, and late events (a REPORT) can change a verdict.
+    #[arg(long, value_name = "DURATION", default_value = "3m", value_parser = parse_since)]
+    pub lag: Millis,
+    #[command(flatten)]
+    pub connection: AwsConnection,
+}
+
+impl WatchArgs {
+    pub fn target(&self) -> Target {
+        Target::from_args(self.instance.as_deref(), self.log_group.as_deref())
+    }
+}
+
 /// Live scans: CloudWatch Logs Insights and the Lambda API (used when no
 /// --input is given). Credentials and region come from the default chain,
 /// as for the AWS CLI.
@@ -177,6 +222,21 @@ pub struct AwsArgs {
     /// The period up to --end (or now): 15m, 1h, 2d... [default: 1h]
     #[arg(long, value_name = "DURATION", value_parser = parse_since, conflicts_with = "start")]
     pub since: Option<Millis>,
+    #[command(flatten)]
+    pub connection: AwsConnection,
+    /// Write every event fetched into DIR, in the --input layout, so
+    /// `scan --input DIR` reproduces the result (attach it to the incident).
+    #[arg(long, value_name = "DIR")]
+    pub save_logs: Option<PathBuf>,
+    /// With --save-logs: replace a capture already in DIR (its files are
+    /// removed; other files are left alone). Without it, the run refuses.
+    #[arg(long, requires = "save_logs")]
+    pub force: bool,
+}
+
+/// How to reach AWS, and how hard to ask (every live subcommand).
+#[derive(Debug, Args)]
+pub struct AwsConnection {
     /// The AWS profile (else AWS_PROFILE, else default).
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
@@ -190,14 +250,6 @@ pub struct AwsArgs {
     /// Print the exact Logs Insights queries (stderr), to paste into the console.
     #[arg(long)]
     pub show_queries: bool,
-    /// Write every event fetched into DIR, in the --input layout, so
-    /// `scan --input DIR` reproduces the result (attach it to the incident).
-    #[arg(long, value_name = "DIR")]
-    pub save_logs: Option<PathBuf>,
-    /// With --save-logs: replace a capture already in DIR (its files are
-    /// removed; other files are left alone). Without it, the run refuses.
-    #[arg(long, requires = "save_logs")]
-    pub force: bool,
     /// Logs Insights queries run at once (the account allows 100 in all).
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=100))]
     pub max_concurrent_queries: u16,
@@ -342,27 +394,47 @@ impl SourceArgs {
         now: Millis,
     ) -> Result<(AwsSettings, LiveSettings), String> {
         let (start, end) = live_window(self.aws.since, self.start, self.end, now)?;
+        let target = Target::from_args(self.instance.as_deref(), self.log_group.as_deref());
+        let (aws, mut settings) = self
+            .aws
+            .connection
+            .live_settings(target, (start, end), verbose);
+        settings.contact = contact.map(str::to_string);
+        settings.save_logs = self.aws.save_logs.clone();
+        settings.force = self.aws.force;
+        Ok((aws, settings))
+    }
+}
+
+impl AwsConnection {
+    /// How to reach AWS, and what to query: `target` over `window`.
+    pub fn live_settings(
+        &self,
+        target: Target,
+        (start, end): (Millis, Millis),
+        verbose: u8,
+    ) -> (AwsSettings, LiveSettings) {
         let aws = AwsSettings {
-            profile: self.aws.profile.clone(),
-            region: self.aws.region.clone(),
-            endpoint_url: self.aws.endpoint_url.clone(),
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            endpoint_url: self.endpoint_url.clone(),
             verbose: verbose > 0,
         };
         let settings = LiveSettings {
-            target: Target::from_args(self.instance.as_deref(), self.log_group.as_deref()),
+            target,
             start,
             end,
-            contact: contact.map(str::to_string),
-            show_queries: self.aws.show_queries,
-            save_logs: self.aws.save_logs.clone(),
-            force: self.aws.force,
+            contact: None,
+            show_queries: self.show_queries,
+            save_logs: None,
+            force: false,
             trace_calls: verbose > 0,
             runner: RunnerConfig {
-                max_concurrent: usize::from(self.aws.max_concurrent_queries),
+                max_concurrent: usize::from(self.max_concurrent_queries),
                 ..RunnerConfig::default()
             },
         };
-        Ok((aws, settings))
+        (aws, settings)
     }
 }
 

@@ -79,6 +79,15 @@ impl WatchState {
         counts.into_iter().collect()
     }
 
+    /// Failures per class over the whole session, in class order.
+    pub fn totals(&self) -> Vec<(Class, u64)> {
+        let mut counts: BTreeMap<Class, u64> = BTreeMap::new();
+        for &(_, class) in &self.times {
+            *counts.entry(class).or_default() += 1;
+        }
+        counts.into_iter().collect()
+    }
+
     /// When the latest failure's block ran.
     pub fn last_failure(&self) -> Option<Millis> {
         self.times.iter().map(|&(t, _)| t).max()

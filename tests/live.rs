@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::events::*;
 use common::moto::Moto;
 use common::*;
 use predicates::prelude::*;
@@ -15,53 +16,11 @@ use std::path::Path;
 const CONTACT: &str = "c627399f-13ca-47fa-b6d9-5396c24e5a9e";
 const CONTACT_B: &str = "5d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6";
 const CONTACT_C: &str = "0b9a3a36-0fd5-4a8b-9c3e-6c2c4bd0f1a2";
-const FLOW: &str = "arn:aws:connect:us-east-1:111122223333:instance/3ff2093d-af96-43fd-b038-3c07cdd7609c/contact-flow/9a687645-4cb5-4869-bf7c-3a7db68d511a";
-
-struct Ev {
-    group: &'static str,
-    stream: &'static str,
-    ts: i64,
-    message: String,
-}
-
 /// Half an hour ago on a whole minute: inside the retention moto enforces,
 /// outside the ingestion-lag warning.
 fn base() -> i64 {
     let now = chrono::Utc::now().timestamp_millis();
     (now - 1_800_000) / 60_000 * 60_000
-}
-
-fn iso(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
-        .unwrap_or_default()
-}
-
-fn flow(contact: &str, ms: i64, body: &str) -> Ev {
-    Ev {
-        group: "/aws/connect/acme-prod",
-        stream: "acme_1",
-        ts: ms,
-        message: format!(
-            r#"{{{body}"ContactId":"{contact}","ContactFlowId":"{FLOW}","ContactFlowName":"Main IVR","Timestamp":"{}"}}"#,
-            iso(ms)
-        ),
-    }
-}
-
-fn lambda_block(results: &str, function: &str, limit: u32) -> String {
-    format!(
-        r#"{results}"ContactFlowModuleType":"InvokeExternalResource","Identifier":"Lookup caller","Parameters":{{"FunctionArn":"arn:aws:lambda:us-east-1:111122223333:function:{function}:live","ResponseValidation":"ResponseType=STRING_MAP","TimeLimit":"{limit}"}},"#
-    )
-}
-
-fn line(group: &'static str, stream: &'static str, ts: i64, message: String) -> Ev {
-    Ev {
-        group,
-        stream,
-        ts,
-        message,
-    }
 }
 
 /// Three contacts: a cold start that failed a 3 s block (crm-lookup), a
@@ -103,33 +62,9 @@ fn scenario(t: i64) -> Vec<Ev> {
     ]
 }
 
-/// The same events as exported NDJSON files.
-fn write_offline(dir: &Path, events: &[Ev]) {
-    for ev in events {
-        let group_dir = dir.join(ev.group.trim_start_matches('/'));
-        fs::create_dir_all(&group_dir).unwrap();
-        let path = group_dir.join("events.ndjson");
-        let mut text = fs::read_to_string(&path).unwrap_or_default();
-        text.push_str(
-            &json!({"timestamp": ev.ts, "logStream": ev.stream, "message": ev.message}).to_string(),
-        );
-        text.push('\n');
-        fs::write(path, text).unwrap();
-    }
-}
-
 fn seed_spec(events: &[Ev]) -> Value {
-    let mut groups = serde_json::Map::new();
-    for ev in events {
-        groups
-            .entry(ev.group)
-            .or_insert_with(|| json!([]))
-            .as_array_mut()
-            .unwrap()
-            .push(json!({"stream": ev.stream, "timestamp": ev.ts, "message": ev.message}));
-    }
     json!({
-        "groups": groups,
+        "groups": groups_of(events),
         "functions": [
             {"name": "crm-lookup", "timeout": 3, "memory": 512},
             {"name": "billing", "timeout": 3, "memory": 128},

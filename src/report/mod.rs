@@ -26,6 +26,7 @@ pub mod style;
 pub mod summary;
 pub mod table;
 pub mod text;
+pub mod watch;
 
 #[cfg(test)]
 mod fixtures;

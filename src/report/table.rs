@@ -211,7 +211,7 @@ fn one_utc_day(failures: &[Failure]) -> bool {
 
 /// The first block of a UUID: enough to find it in the console or in
 /// `scan -o json`; `explain` takes the whole id.
-fn short_id(id: &str) -> String {
+pub(super) fn short_id(id: &str) -> String {
     id.split('-').next().unwrap_or(id).to_string()
 }
 
@@ -225,7 +225,7 @@ fn flow_block(f: &Failure) -> String {
 
 /// `flow: block` for a line: a block without a label is a UUID, and its
 /// first part is enough to tell it (the whole is in `--details`).
-fn flow_block_short(f: &Failure) -> String {
+pub(super) fn flow_block_short(f: &Failure) -> String {
     let block = f.block.identifier.as_deref().unwrap_or("?");
     let block = if is_uuid(block) {
         short_id(block)
@@ -239,7 +239,7 @@ fn flow_block_short(f: &Failure) -> String {
 }
 
 /// The answering request id's first block, and how many retries followed.
-fn request_cell(f: &Failure) -> String {
+pub(super) fn request_cell(f: &Failure) -> String {
     let invocations = &f.link.invocations;
     let Some(first) = invocations.first() else {
         return "-".to_string();

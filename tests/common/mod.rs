@@ -1,6 +1,7 @@
 //! Helpers for end-to-end tests: run the real binary the way a user would.
 #![allow(dead_code)] // each test file uses its own subset
 
+pub mod events;
 pub mod moto;
 
 use assert_cmd::Command;

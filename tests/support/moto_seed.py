@@ -5,8 +5,10 @@ Usage: moto_seed.py ENDPOINT < spec.json, where spec is
  "functions": [{"name": "crm-lookup", "timeout": 3, "memory": 512}],
  "connect_instances": ["acme", ...],  # default: an instance per /aws/connect/<alias> group
  "traces": [{"trace_id": "1-...", "id": "...", "origin": "AWS::Lambda::Function", ...}, ...],
- "user": {"name": "oncall", "allow": ["logs:*", "lambda:*"]}}
-(every key optional). Prints what it created as JSON:
+ "user": {"name": "oncall", "allow": ["logs:*", "lambda:*"]},
+ "append": true}
+(every key optional). With "append", events go into groups and streams that may exist already
+(a second seed while the tool runs: `watch`), and no Connect instance is created. Prints what it created as JSON:
 {"connect_instances": {"acme": {"id": ..., "arn": ...}}, "user": {"access_key_id": ..., "secret_access_key": ...}}
 
 "traces" are X-Ray segment documents, uploaded with PutTraceSegments as given. moto returns
@@ -53,13 +55,25 @@ if spec.get("user"):
     key = iam.create_access_key(UserName="seeder")["AccessKey"]
     session = session_of(key["AccessKeyId"], key["SecretAccessKey"])
 logs = session.client("logs", endpoint_url=endpoint)
+append = spec.get("append", False)
+
+
+def create(call, **names):
+    """Create a group or stream; with "append", one that exists is kept."""
+    try:
+        call(**names)
+    except logs.exceptions.ResourceAlreadyExistsException:
+        if not append:
+            raise
+
+
 for group, events in spec.get("groups", {}).items():
-    logs.create_log_group(logGroupName=group)
+    create(logs.create_log_group, logGroupName=group)
     by_stream = {}
     for e in events:
         by_stream.setdefault(e["stream"], []).append(e)
     for stream, evs in by_stream.items():
-        logs.create_log_stream(logGroupName=group, logStreamName=stream)
+        create(logs.create_log_stream, logGroupName=group, logStreamName=stream)
         evs = sorted(evs, key=lambda e: e["timestamp"])
         # PutLogEvents takes at most 10,000 events (and 1 MB) per call.
         for at in range(0, len(evs), 2000):
@@ -115,6 +129,8 @@ for at in range(0, len(documents), 50):
 # Connect writes /aws/connect/<alias> for an instance with that alias: unless
 # the spec lists the instances, each such group comes with its instance.
 aliases = spec.get("connect_instances")
+if aliases is None and append:
+    aliases = []
 if aliases is None:
     prefix = "/aws/connect/"
     aliases = [g[len(prefix) :] for g in spec.get("groups", {}) if g.startswith(prefix)]

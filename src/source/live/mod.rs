@@ -34,6 +34,7 @@ use save::Saver;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::runtime::Runtime;
 use tokio::sync::watch;
 use trace::Recorder;
@@ -96,6 +97,14 @@ pub struct InsightsSource {
     calls: Arc<Mutex<Vec<String>>>,
     region: String,
     ctrl_c: watch::Receiver<bool>,
+    /// Interactive: a spinner while queries run, notes printed as they
+    /// come. `watch` turns it off: it keeps its own status line on stderr,
+    /// and prints the notes it takes.
+    interactive: bool,
+    /// Notes said (or held) so far: each is said once in a session.
+    notes: Vec<String>,
+    /// How many of `notes` the caller has taken (`take_notes`).
+    notes_taken: usize,
 }
 
 impl InsightsSource {
@@ -173,6 +182,9 @@ impl InsightsSource {
             calls,
             region,
             ctrl_c,
+            interactive: true,
+            notes: Vec::new(),
+            notes_taken: 0,
         })
     }
 
@@ -204,6 +216,51 @@ impl InsightsSource {
         }
     }
 
+    /// Move to the next window (`watch`'s ticks): the clients, the group
+    /// and the costs so far are kept; what was read belongs to the previous
+    /// tick, and so does the functions' configuration: the fix being
+    /// watched may be a new timeout, and the verdicts must use it.
+    pub fn next_window(&mut self, start: Millis, end: Millis) {
+        self.settings.start = start;
+        self.settings.end = end;
+        self.summaries.clear();
+        self.configs.clear();
+    }
+
+    /// No spinner, and notes held for `take_notes` (`watch`).
+    pub fn quiet(&mut self) {
+        self.interactive = false;
+    }
+
+    /// The notes said since the last call (quiet mode).
+    pub fn take_notes(&mut self) -> Vec<String> {
+        let new = self.notes[self.notes_taken..].to_vec();
+        self.notes_taken = self.notes.len();
+        new
+    }
+
+    /// A note on stderr (held when quiet), once per session: `watch`
+    /// reads the same functions every tick.
+    fn note(&mut self, text: String) {
+        if self.notes.contains(&text) {
+            return;
+        }
+        if self.interactive {
+            eprintln!("{text}");
+            self.notes_taken += 1;
+        }
+        self.notes.push(text);
+    }
+
+    /// Wait `duration` unless Ctrl-C comes first (`watch` between ticks).
+    pub fn sleep(&self, duration: Duration) -> Result<(), SourceError> {
+        self.check_interrupted()?;
+        // The timer is made inside the runtime: `async` defers it to there.
+        block_or_interrupt(&self.rt, &self.ctrl_c, async move {
+            tokio::time::sleep(duration).await
+        })
+    }
+
     /// Flush `--save-logs`.
     pub fn finish(&mut self) -> Result<(), SourceError> {
         let settings = self.function_settings();
@@ -225,7 +282,7 @@ impl InsightsSource {
                 );
             }
         }
-        let bar = progress::progress_bar(!self.settings.trace_calls);
+        let bar = progress::progress_bar(self.interactive && !self.settings.trace_calls);
         let mut stats = self.stats;
         let outcome = self.rt.block_on(query::run_queries(
             &self.logs,
@@ -346,7 +403,7 @@ impl LogSource for InsightsSource {
                 lambda_config::fetch(&self.lambda, function, windows.qualifier(function)),
             )?;
             for note in &config.notes {
-                eprintln!("note: {}: {note}", config.name);
+                self.note(format!("note: {}: {note}", config.name));
             }
             self.configs.insert(function.clone(), config);
         }
@@ -407,7 +464,7 @@ impl LogSource for InsightsSource {
             interrupted(self.ctrl_c.clone()),
         ))?;
         for note in &fetched.notes {
-            eprintln!("note: {note}");
+            self.note(format!("note: {note}"));
         }
         // An answer, even an empty one, is what the replay must see (its
         // traces "not returned"); with no answer at all, the capture holds

@@ -1,7 +1,10 @@
-//! The shell's one flow, for `scan` and `explain` alike: pick the source
-//! (exported files, or Logs Insights), run the analysis, say on stderr what
-//! was skipped and what the queries cost, mask and escape, render to
-//! stdout, and choose the exit code. The only module that prints.
+//! The shell: `scan` and `explain` share one flow here (pick the source,
+//! exported files or Logs Insights; run the analysis; say on stderr what
+//! was skipped and what the queries cost; mask and escape; render to
+//! stdout; choose the exit code). `watch`'s loop is in `watch.rs`. The
+//! only module that prints.
+
+mod watch;
 
 use crate::analyze::{self, AnalyzeError, Options};
 use crate::cli::{Cli, ColorWhen, Doc, Format, Job, OutputArgs, Parts, SourceArgs};
@@ -80,6 +83,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         Parts::Analysis(job, source, output) => (job, *source, output),
         // Completions and the man page need no logs.
         Parts::Doc(doc) => return print_doc(doc),
+        Parts::Watch(args, output) => return watch::run(&args, &output),
     };
     let opts = source.options().map_err(usage)?;
     let mut outcome = if source.is_live() {
