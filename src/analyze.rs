@@ -12,6 +12,7 @@
 
 mod connect;
 mod lambda;
+mod staged;
 
 pub use connect::{ConnectCollector, ConnectData};
 pub use lambda::LambdaCollector;
@@ -20,8 +21,8 @@ use crate::classify::classify;
 use crate::link::link_first_blocks;
 use crate::model::conventions::default_lambda_group;
 use crate::model::{
-    ExplainResult, Failure, FlowEntry, FunctionSettings, Invocation, Link, Millis, ScanResult,
-    Scope, TimelineBlock, Trace, XrayFetch,
+    ConnectTotals, ExplainResult, Failure, FlowEntry, FunctionSettings, Invocation, Link, Millis,
+    ScanResult, Scope, TimelineBlock, Trace, XrayFetch,
 };
 use crate::parse::xray::parse_trace;
 use crate::source::offline::FileSource;
@@ -46,6 +47,10 @@ pub struct Options {
     /// which fetches only Lambda blocks): no entry in the period means no
     /// failure, not a missing group.
     pub connect_group_exists: bool,
+    /// The period's totals as counted where the logs were selected (a
+    /// `--save-logs` capture of a staged live run carries them): they
+    /// replace the counts of the entries read.
+    pub totals: Option<ConnectTotals>,
 }
 
 /// Errors the caller maps to exit codes.
@@ -87,6 +92,20 @@ pub fn scan(source: &mut dyn LogSource, opts: &Options) -> Result<ScanResult, An
     attach_traces(source, &mut links.iter_mut().collect::<Vec<_>>())?;
     let mut inputs = source.inputs();
     inputs.duplicates_dropped = connect.duplicates;
+    // A capture's totals hold for its own period only (a replay without
+    // --start/--end reads that period).
+    let saved = opts.totals.clone().filter(|t| {
+        (opts.start.is_none() && opts.end.is_none())
+            || (opts.start == Some(t.start) && opts.end == Some(t.end))
+    });
+    let totals = match source.connect_totals()?.or(saved) {
+        Some(totals) => totals,
+        None => ConnectTotals {
+            lambda_blocks_by_function: connect.lambda_blocks_by_function.clone(),
+            contacts: connect.contacts_in_period,
+            ..ConnectTotals::default()
+        },
+    };
     let settings = settings(source, opts);
     let failures = focus
         .iter()
@@ -99,9 +118,9 @@ pub fn scan(source: &mut dyn LogSource, opts: &Options) -> Result<ScanResult, An
         .collect();
     Ok(ScanResult {
         scope: scope(&connect, opts, lambda_groups),
-        lambda_blocks: connect.lambda_blocks_in_period,
-        lambda_blocks_by_function: connect.lambda_blocks_by_function,
-        contacts: connect.contacts_in_period,
+        lambda_blocks: totals.lambda_blocks_by_function.values().sum(),
+        lambda_blocks_by_function: totals.lambda_blocks_by_function,
+        contacts: totals.contacts,
         failures,
         inputs,
         live: None,
@@ -195,6 +214,9 @@ fn read_connect(
     opts: &Options,
     contact: Option<&str>,
 ) -> Result<ConnectData, AnalyzeError> {
+    if source.staged() {
+        return staged::read_staged(source, opts, contact);
+    }
     let mut collector = ConnectCollector::new(opts, contact);
     let wanted = |group: &str| connect::is_connect_group(opts, group);
     let prepare = |ev: &Event<'_>| Some(connect::prepare_entry(ev, contact));

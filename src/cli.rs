@@ -377,6 +377,7 @@ impl SourceArgs {
             end: self.end,
             connect_group_exists: false,
             function_settings: Default::default(),
+            totals: None,
         })
     }
 

@@ -48,6 +48,29 @@ pub fn tail_for(timeout_s: Option<i32>) -> Millis {
     }
 }
 
+/// The time range (epoch ms, inclusive) holding every Lambda block that can
+/// compete with `block` for an invocation — every block whose link window
+/// touches `Windows::around(block)` — when no block's limit exceeds
+/// `neighbour_limit_ms`. Widened by the clock slack once more: a live
+/// source selects by the event's own time, which may differ from the
+/// entry's `Timestamp`. What a staged source's stage 2 reads.
+pub fn neighbourhood(
+    block: &FlowEntry,
+    lambda: &LambdaBlock,
+    neighbour_limit_ms: u32,
+) -> (Millis, Millis) {
+    let own = Millis::from(lambda.limit_ms());
+    let other = Millis::from(neighbour_limit_ms);
+    // `around` reaches [T − L − slack − BEFORE, T + 2L + slack + AFTER]; a
+    // neighbour at t reaches [t − L' − slack, t + L' + slack].
+    let reach_before = own + CLOCK_SLACK_MS + BEFORE_MS + other + CLOCK_SLACK_MS;
+    let reach_after = 2 * own + CLOCK_SLACK_MS + AFTER_MS + other + CLOCK_SLACK_MS;
+    (
+        block.timestamp - reach_before - CLOCK_SLACK_MS,
+        block.timestamp + reach_after + CLOCK_SLACK_MS,
+    )
+}
+
 /// Merged, sorted ranges per function.
 #[derive(Debug, Default)]
 pub struct Windows {
@@ -161,7 +184,27 @@ impl Windows {
 }
 
 /// Sort and merge overlapping ranges.
-fn merge(mut ranges: Vec<(Millis, Millis)>) -> Vec<(Millis, Millis)> {
+/// What of `ranges` (merged, sorted) lies outside `taken` (merged,
+/// sorted): the parts still to read.
+pub fn subtract(ranges: &[(Millis, Millis)], taken: &[(Millis, Millis)]) -> Vec<(Millis, Millis)> {
+    let mut out = Vec::new();
+    for &(lo, hi) in ranges {
+        let mut from = lo;
+        for &(t_lo, t_hi) in taken.iter().filter(|&&(a, b)| b >= lo && a <= hi) {
+            if t_lo > from {
+                out.push((from, t_lo - 1));
+            }
+            from = from.max(t_hi + 1);
+        }
+        if from <= hi {
+            out.push((from, hi));
+        }
+    }
+    out
+}
+
+/// `ranges` sorted and merged where they overlap.
+pub fn merge(mut ranges: Vec<(Millis, Millis)>) -> Vec<(Millis, Millis)> {
     ranges.sort_unstable();
     let mut out: Vec<(Millis, Millis)> = Vec::with_capacity(ranges.len());
     for (lo, hi) in ranges {
@@ -177,6 +220,49 @@ fn merge(mut ranges: Vec<(Millis, Millis)>) -> Vec<(Millis, Millis)> {
 mod tests {
     use super::*;
     use crate::testkit::*;
+
+    /// Every block that `touches` the windows around a failure, whatever
+    /// its time and limit (up to the one assumed), is inside the failure's
+    /// neighbourhood, even read by an event time 2 s off its Timestamp;
+    /// and the neighbourhood is not much wider than that.
+    #[test]
+    fn the_neighbourhood_holds_every_block_that_can_compete() {
+        for own in [1_000u32, 3_000, 8_000, 60_000] {
+            for other in [1_000u32, 3_000, 8_000, 60_000] {
+                let failed = lambda_block("f", T0, "crm", own, GENERIC);
+                let lambda = failed.lambda.clone().unwrap();
+                let around = Windows::around(&[&failed]);
+                let (lo, hi) = neighbourhood(&failed, &lambda, other);
+                let (mut first, mut last) = (Millis::MAX, Millis::MIN);
+                for offset in (-200_000..200_000).step_by(250) {
+                    let b = lambda_block("n", T0 + offset, "crm", other, GENERIC);
+                    if around.touches(&b) {
+                        first = first.min(b.timestamp);
+                        last = last.max(b.timestamp);
+                        for skew in [-CLOCK_SLACK_MS, CLOCK_SLACK_MS] {
+                            let t = b.timestamp + skew;
+                            assert!(lo <= t && t <= hi, "own {own}, other {other}, at {offset}");
+                        }
+                    }
+                }
+                assert!(
+                    first - lo <= 2 * CLOCK_SLACK_MS + 250 && hi - last <= 2 * CLOCK_SLACK_MS + 250
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn subtract_leaves_what_was_not_taken() {
+        let taken = [(10, 20), (30, 40)];
+        assert_eq!(
+            subtract(&[(0, 50)], &taken),
+            vec![(0, 9), (21, 29), (41, 50)]
+        );
+        assert_eq!(subtract(&[(12, 18), (35, 45)], &taken), vec![(41, 45)]);
+        assert_eq!(subtract(&[(0, 5)], &[]), vec![(0, 5)]);
+        assert!(subtract(&[(10, 40)], &[(0, 100)]).is_empty());
+    }
 
     #[test]
     fn merges_overlaps_and_keeps_gaps() {

@@ -220,11 +220,15 @@ fn a_live_scan_matches_the_offline_scan_and_save_logs_round_trips() {
         live["scope"]["lambda_groups"],
         offline["scope"]["lambda_groups"]
     );
+    // Counted by Insights (stats queries), not from the rows transferred.
     assert_eq!(live["summary"]["lambda_blocks"], 3);
+    assert_eq!(live["summary"]["contacts"], 3);
     // What the queries cost (moto returns no statistics: 0 bytes), and the
-    // functions' configuration, in the JSON's `live` section.
+    // functions' configuration, in the JSON's `live` section. The queries:
+    // the failed blocks, two totals, the neighbourhoods of the two
+    // failures (two minutes apart), each function's windows.
     let section = &live["live"];
-    assert_eq!(section["queries"], 3, "{section}");
+    assert_eq!(section["queries"], 7, "{section}");
     assert_eq!(section["bytes_scanned"], 0.0);
     assert_eq!(section["estimated_cost_usd"], 0.0);
     let functions = section["functions"].as_array().unwrap();
@@ -311,25 +315,39 @@ fn show_queries_prints_the_queries_on_stderr_only() {
         .unwrap();
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
+    // Stage 1 selects the failed blocks; stage 2 every Lambda block.
+    assert!(
+        stderr.contains(r#"| filter (@message like "InvokeExternalResource" or @message like "InvokeLambdaFunction") and @message like '"Results"' and @message not like '"ExternalResults"'"#),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("| filter @message like \"InvokeExternalResource\""),
         "{stderr}"
     );
+    assert!(stderr.contains("| stats count(*) as blocks"), "{stderr}");
     assert!(stderr.contains("of /aws/lambda/billing"), "{stderr}");
     // Each Lambda group is queried over the windows around its blocks (a
     // few seconds plus the END/REPORT tail, 15 s for these 3 s functions),
-    // never the 11-minute period.
-    let mut lambda_queries = 0;
+    // never the 11-minute period; the Connect group over the period for
+    // the failed blocks and the totals, then only around the two failures.
+    let (mut lambda_queries, mut whole_period, mut around) = (0, 0, 0);
     for (group, from, to) in queries_shown(&stderr) {
         let span = to - from;
         if group.starts_with("/aws/lambda/") {
             lambda_queries += 1;
             assert!(span <= 45, "{group}: {span} s");
+        } else if span == 660 {
+            whole_period += 1;
         } else {
-            assert_eq!(span, 660, "{group}");
+            around += 1;
+            assert!(span <= 60, "{group}: {span} s");
         }
     }
-    assert_eq!(lambda_queries, 2, "{stderr}");
+    assert_eq!(
+        (lambda_queries, whole_period, around),
+        (2, 3, 2),
+        "{stderr}"
+    );
     // stderr is not a terminal here: no progress bar.
     assert!(!stderr.contains(" running, "), "{stderr}");
     assert!(stderr.contains("window: "), "{stderr}");
@@ -800,16 +818,20 @@ fn a_refused_call_names_the_iam_action_and_resource() {
         .stderr(predicate::str::contains("IAM policy"));
 }
 
-/// The Connect query's filter keeps every row the engine needs, on every
+/// The Connect queries' filters keep every row the engine needs, on every
 /// Connect event of the repository's fixtures (when present) and of the
-/// scenario above: each Lambda block for `scan`, and each entry of the
-/// contact too for `explain`. (The Lambda queries have no filter.)
+/// scenario above: stage 1 exactly the failed Lambda blocks (and each
+/// entry of the contact for `explain`), stage 2 each Lambda block, and
+/// each entry of the contact too for `explain`. (The Lambda queries have
+/// no filter.)
 #[test]
 fn the_connect_filters_keep_every_row_the_engine_uses() {
     use connect_timeouts::model::Origin;
     use connect_timeouts::parse::connect::parse_flow_entry;
     use connect_timeouts::source::files::{discover, read_file};
-    use connect_timeouts::source::live::queries::{connect_query, evaluate_filter, lambda_query};
+    use connect_timeouts::source::live::queries::{
+        connect_query, evaluate_filter, failed_blocks_query, failed_row_wanted, lambda_query,
+    };
 
     let scenario_dir = tempfile::tempdir().unwrap();
     write_offline(scenario_dir.path(), &scenario(base()));
@@ -819,8 +841,9 @@ fn the_connect_filters_keep_every_row_the_engine_uses() {
     }
     let files = discover(&roots).unwrap();
     let scan_query = connect_query(None);
+    let failed_query = failed_blocks_query(None);
     assert!(!lambda_query().contains("filter"));
-    let (mut blocks, mut entries) = (0, 0);
+    let (mut blocks, mut entries, mut failed) = (0, 0, 0);
     for file in &files {
         // Deliberately broken fixture files (garbage, truncated) are not
         // exports: the other tests cover them.
@@ -837,6 +860,25 @@ fn the_connect_filters_keep_every_row_the_engine_uses() {
                 return;
             };
             entries += 1;
+            // Stage 1 keeps exactly the failed Lambda blocks, and the
+            // client-side re-check agrees with the query.
+            let is_failed = entry.is_failed_lambda_block();
+            failed += u32::from(is_failed);
+            assert_eq!(
+                evaluate_filter(&failed_query, ev.message),
+                Ok(is_failed),
+                "stage 1 {} {}:{}",
+                if is_failed {
+                    "drops a failed block"
+                } else {
+                    "keeps an entry that did not fail"
+                },
+                file.display,
+                ev.line
+            );
+            assert_eq!(failed_row_wanted(ev.message, None), is_failed);
+            let explain_stage_1 = failed_blocks_query(Some(&entry.contact_id));
+            assert_eq!(evaluate_filter(&explain_stage_1, ev.message), Ok(true));
             if entry.lambda.is_some() {
                 blocks += 1;
                 assert_eq!(
@@ -857,8 +899,8 @@ fn the_connect_filters_keep_every_row_the_engine_uses() {
         });
     }
     assert!(
-        blocks >= 3 && entries > blocks,
-        "{blocks} blocks, {entries} entries"
+        failed >= 2 && blocks > failed && entries > blocks,
+        "{failed} failed, {blocks} blocks, {entries} entries"
     );
 }
 

@@ -198,10 +198,17 @@ fn lambda_queries_cover_only_the_failure_windows_of_an_hour() {
     let (t0, scan) = scan_hour(&failures);
     assert_all_found(&scan, failures.len());
 
-    // The Connect group: one query over the whole hour.
+    // The Connect group: the failed blocks and the two totals over the
+    // whole hour; every Lambda block only around the two distinct failure
+    // times (a minute or so each, not the hour).
     let connect: Vec<&Query> = scan.queries.iter().filter(|q| q.group == CONNECT).collect();
-    assert_eq!(connect.len(), 1);
-    assert_eq!(connect[0].to - connect[0].from, 3_600);
+    let (whole, around): (Vec<&Query>, Vec<&Query>) =
+        connect.iter().partition(|q| q.to - q.from == 3_600);
+    assert_eq!(whole.len(), 3, "stage 1 and the totals");
+    assert_eq!(around.len(), 2, "stage 2: two distinct neighbourhoods");
+    for q in &around {
+        assert!(q.to - q.from <= 90, "{} s", q.to - q.from);
+    }
 
     // The Lambda group: one query per distinct window, each around its
     // failures, a few percent of the hour in all. A window here is 85 s:

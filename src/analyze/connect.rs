@@ -3,7 +3,9 @@
 //! the whole group.
 
 use super::{within, AnalyzeError, Options};
-use crate::model::conventions::{is_connect_group as connect_named, CONNECT_GROUP_PREFIX};
+use crate::model::conventions::{
+    is_connect_group as connect_named, CONNECT_GROUP_PREFIX, DEFAULT_BLOCK_LIMIT_MS,
+};
 use crate::model::{FlowEntry, LambdaBlock, Millis, Origin, Rejection};
 use crate::parse::connect::{parse_flow_entry, peek_flow_entry};
 use crate::source::{Accepted, Event, Prepared};
@@ -166,6 +168,40 @@ impl<'a> ConnectCollector<'a> {
 
     /// The chosen group's data. `known_groups` and `searched` feed the
     /// error message when there is no (single) Connect group.
+    /// While collecting from a staged source: the blocks whose
+    /// neighbourhoods stage 2 must read, as `finish` keeps neighbours near
+    /// them (every failed Lambda block so far, the explained contact's
+    /// Lambda blocks).
+    pub fn near_blocks(&self) -> Vec<&FlowEntry> {
+        self.groups
+            .values()
+            .flat_map(|state| {
+                let failed = state.data.lambda_blocks.iter();
+                let contact = state.data.contact_entries.iter();
+                failed.chain(contact.filter(|e| e.lambda.is_some()))
+            })
+            .collect()
+    }
+
+    /// The longest block limit of any Lambda block so far.
+    pub fn longest_limit_ms(&self) -> u32 {
+        let mut longest = 0;
+        for state in self.groups.values() {
+            let full = state
+                .data
+                .lambda_blocks
+                .iter()
+                .chain(&state.data.contact_entries);
+            for lambda in full.filter_map(|b| b.lambda.as_ref()) {
+                longest = longest.max(lambda.limit_ms());
+            }
+            for slim in &state.slim {
+                longest = longest.max(slim.time_limit_ms.unwrap_or(DEFAULT_BLOCK_LIMIT_MS));
+            }
+        }
+        longest
+    }
+
     pub fn finish(
         mut self,
         known_groups: &[String],

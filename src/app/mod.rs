@@ -16,7 +16,7 @@ use crate::report::inputs::{skipped_warning, strict_error};
 use crate::report::live::live_lines;
 use crate::report::style::{paint, WARNING};
 use crate::report::{write_explain_with, write_scan_with, RenderOptions};
-use crate::source::live::save::read_settings;
+use crate::source::live::save::{read_settings, read_totals};
 use crate::source::live::InsightsSource;
 use crate::source::offline::FileSource;
 use crate::source::{LogSource, SourceError};
@@ -216,11 +216,21 @@ fn paint_warning(line: &str, color: bool) -> String {
     }
 }
 
-/// The Lambda configuration a `--save-logs` capture carries.
+/// The Lambda configuration, the totals and the period a `--save-logs`
+/// capture carries.
 fn with_saved_settings(mut opts: Options, inputs: &[PathBuf]) -> Result<Options, Failure> {
+    let input_error = |e| Failure::Exit(exit::INPUT, e);
     for dir in inputs.iter().filter(|p| p.is_dir()) {
-        let saved = read_settings(dir).map_err(|e| Failure::Exit(exit::INPUT, e))?;
-        opts.function_settings.extend(saved);
+        opts.function_settings
+            .extend(read_settings(dir).map_err(input_error)?);
+        if let Some(totals) = read_totals(dir).map_err(input_error)? {
+            // The capture holds the neighbourhoods of the period's failures,
+            // some of them outside it: its period is the default.
+            if opts.start.is_none() && opts.end.is_none() {
+                (opts.start, opts.end) = (Some(totals.start), Some(totals.end));
+            }
+            opts.totals = Some(totals);
+        }
     }
     Ok(opts)
 }

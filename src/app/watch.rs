@@ -135,6 +135,7 @@ fn look(
         start: Some(start),
         end: Some(end),
         function_settings: Default::default(),
+        totals: None,
     };
     let scanned = analyze::scan(insights, &opts);
     screen.say(&insights.take_notes());

@@ -22,8 +22,8 @@ pub use lambda::{
     InitKind, InitReportLine, Invocation, InvocationStatus, LambdaRecord, LogLine, Report, TraceRef,
 };
 pub use run::{
-    ExplainResult, InputFileSummary, InputsSummary, LiveRun, ScanResult, Scope, SkippedLines,
-    TimelineBlock,
+    ConnectTotals, ExplainResult, InputFileSummary, InputsSummary, LiveRun, ScanResult, Scope,
+    SkippedLines, TimelineBlock,
 };
 pub use text::{TextField, TextFilter};
 pub use verdict::{

@@ -79,6 +79,24 @@ pub struct ExplainResult {
     pub live: Option<LiveRun>,
 }
 
+/// The period's Lambda blocks and contacts as a source that selects on its
+/// side counted them (Logs Insights `stats`): a live scan transfers only
+/// the failures' neighbourhoods, so it cannot count the rest itself. A
+/// `--save-logs` capture keeps them, so its replay says the same.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ConnectTotals {
+    /// Lambda blocks per function (rows: Connect's duplicate deliveries
+    /// count).
+    pub lambda_blocks_by_function: BTreeMap<String, u64>,
+    /// Distinct contacts with a Lambda block (an estimate at high
+    /// cardinality, as Insights' `count_distinct` is).
+    pub contacts: u64,
+    /// The period counted (epoch ms): a replay of the capture over another
+    /// period cannot use them.
+    pub start: Millis,
+    pub end: Millis,
+}
+
 /// What a live run asked of AWS: the Logs Insights queries, what they
 /// scanned and cost, and the configuration of the functions read.
 #[derive(Debug, Clone, PartialEq, Default)]

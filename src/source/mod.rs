@@ -6,7 +6,7 @@ pub mod files;
 pub mod live;
 pub mod offline;
 
-use crate::model::{FunctionSettings, InputsSummary, Millis, TraceBatch};
+use crate::model::{ConnectTotals, FunctionSettings, InputsSummary, Millis, TraceBatch};
 use crate::windows::Windows;
 use std::collections::BTreeMap;
 
@@ -82,6 +82,42 @@ pub trait LogSource {
         prepare: &Prepare<'_>,
         sink: &mut dyn FnMut(&Event<'_>, Option<&Prepared>) -> Accepted,
     ) -> Result<(), SourceError>;
+
+    /// Whether pass 1 runs in two stages, `failed_connect_events` then
+    /// `connect_events_in` around the failures, instead of
+    /// `connect_events`: a source that selects on its side (Logs
+    /// Insights), where transferring every Lambda block of a busy day
+    /// takes minutes. Its totals come from `connect_totals`.
+    fn staged(&self) -> bool {
+        false
+    }
+
+    /// Stage 1: at least the failed Lambda blocks of the period (and the
+    /// `explain` contact's entries).
+    fn failed_connect_events(
+        &mut self,
+        _wanted: &(dyn Fn(&str) -> bool + Sync),
+        _sink: &mut dyn FnMut(&Event<'_>, Option<&Prepared>) -> Accepted,
+    ) -> Result<(), SourceError> {
+        Ok(())
+    }
+
+    /// Stage 2: at least every Lambda block inside `ranges` (epoch ms,
+    /// inclusive), and never an event an earlier stage delivered.
+    fn connect_events_in(
+        &mut self,
+        _ranges: &[(Millis, Millis)],
+        _wanted: &(dyn Fn(&str) -> bool + Sync),
+        _sink: &mut dyn FnMut(&Event<'_>, Option<&Prepared>) -> Accepted,
+    ) -> Result<(), SourceError> {
+        Ok(())
+    }
+
+    /// The period's totals, when the source counted them (a staged source
+    /// reads only the failures' neighbourhoods).
+    fn connect_totals(&mut self) -> Result<Option<ConnectTotals>, SourceError> {
+        Ok(None)
+    }
 
     /// Pass 2: the events of each function in `windows`, at least those
     /// inside its windows (more is fine: the sink filters), with the

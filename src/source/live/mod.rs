@@ -5,6 +5,7 @@
 //! JSON fields per event, so the filters match on `@message`).
 
 pub mod aws_error;
+pub mod connect;
 mod credentials;
 mod instance;
 pub mod lambda_config;
@@ -22,16 +23,16 @@ pub use target::Target;
 use super::{Accepted, Event, LogSource, Prepare, Prepared, SourceError};
 use crate::model::conventions::default_lambda_group;
 use crate::model::{
-    FunctionConfig, FunctionSettings, InputFileSummary, InputsSummary, LiveRun, Millis,
-    SkippedLines, TraceBatch,
+    ConnectTotals, FunctionConfig, FunctionSettings, InputFileSummary, InputsSummary, LiveRun,
+    Millis, SkippedLines, TraceBatch,
 };
 use crate::units::{format_time, human_bytes};
 use crate::windows::{tail_for, Windows};
 use aws_config::SdkConfig;
-use query::{QuerySpec, Row, RunnerConfig, Stats};
+use query::{QuerySpec, Record, Row, RunnerConfig, Stats};
 use runtime::{block_or_interrupt, interrupted, listen_for_ctrl_c};
 use save::Saver;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -101,11 +102,19 @@ pub struct InsightsSource {
     /// come. `watch` turns it off: it keeps its own status line on stderr,
     /// and prints the notes it takes.
     interactive: bool,
+    /// The Connect rows delivered in this look, by content: stage 2 never
+    /// delivers what stage 1 did (see `connect.rs`).
+    delivered: HashSet<connect::RowKey>,
+    /// The period's totals, counted by Insights alongside stage 1.
+    totals: Option<ConnectTotals>,
     /// Notes said (or held) so far: each is said once in a session.
     notes: Vec<String>,
     /// How many of `notes` the caller has taken (`take_notes`).
     notes_taken: usize,
 }
+
+/// Per spec, its rows; and per spec, the records of the aggregate ones.
+type Answers = (Vec<Vec<Row>>, Vec<Vec<Record>>);
 
 impl InsightsSource {
     /// Load credentials and region from the default chain (with the
@@ -183,6 +192,8 @@ impl InsightsSource {
             region,
             ctrl_c,
             interactive: true,
+            delivered: HashSet::new(),
+            totals: None,
             notes: Vec::new(),
             notes_taken: 0,
         })
@@ -225,6 +236,8 @@ impl InsightsSource {
         self.settings.end = end;
         self.summaries.clear();
         self.configs.clear();
+        self.delivered.clear();
+        self.totals = None;
     }
 
     /// No spinner, and notes held for `take_notes` (`watch`).
@@ -265,13 +278,18 @@ impl InsightsSource {
     pub fn finish(&mut self) -> Result<(), SourceError> {
         let settings = self.function_settings();
         match &mut self.saver {
-            Some(saver) => saver.finish(&settings),
+            Some(saver) => saver.finish(&settings, self.totals.as_ref()),
             None => Ok(()),
         }
     }
 
-    /// Run the queries with a progress bar, Ctrl-C stopping them.
+    /// Run the queries with a progress bar, Ctrl-C stopping them: the
+    /// rows of each spec, and the records of the aggregate ones.
     fn run(&mut self, specs: Vec<QuerySpec>) -> Result<Vec<Vec<Row>>, SourceError> {
+        Ok(self.run_all(specs)?.0)
+    }
+
+    fn run_all(&mut self, specs: Vec<QuerySpec>) -> Result<Answers, SourceError> {
         self.check_interrupted()?;
         if self.settings.show_queries {
             for spec in &specs {
@@ -306,12 +324,15 @@ impl InsightsSource {
         for warning in &outcome.warnings {
             eprintln!("warning: {warning}");
         }
-        if let Some(saver) = &mut self.saver {
-            for rows in &outcome.rows {
-                saver.write(rows)?;
-            }
+        Ok((outcome.rows, outcome.records))
+    }
+
+    /// Keep rows for `--save-logs`.
+    fn save(&mut self, rows: &[Row]) -> Result<(), SourceError> {
+        match &mut self.saver {
+            Some(saver) => saver.write(rows),
+            None => Ok(()),
         }
-        Ok(outcome.rows)
     }
 
     fn check_interrupted(&self) -> Result<(), SourceError> {
@@ -338,51 +359,35 @@ impl LogSource for InsightsSource {
         _prepare: &Prepare<'_>,
         sink: &mut dyn FnMut(&Event<'_>, Option<&Prepared>) -> Accepted,
     ) -> Result<(), SourceError> {
-        let spec = QuerySpec {
-            groups: vec![self.group.clone()],
-            query: queries::connect_query(self.settings.contact.as_deref()),
-            start: self.settings.start.div_euclid(1000),
-            end: ceil_seconds(self.settings.end),
-        };
-        let label = format!("query {}", spec.window());
-        let rows = self.run(vec![spec])?.into_iter().flatten();
-        let mut skips: BTreeMap<String, SkippedLines> = BTreeMap::new();
-        let mut events = 0;
-        let contact = self.settings.contact.clone();
-        let rows = rows.filter(|r| queries::connect_row_wanted(&r.message, contact.as_deref()));
-        for (i, row) in rows.enumerate() {
-            // The server names the group; trust the query's own group when
-            // an emulator names it differently.
-            let group = if wanted(&row.group) {
-                &row.group
-            } else {
-                &self.group
-            };
-            events += 1;
-            let line = i as u64 + 1;
-            let event = Event {
-                group,
-                stream: &row.stream,
-                timestamp: row.timestamp,
-                message: &row.message,
-                file: &label,
-                line,
-            };
-            // Rows arrive on this thread: the sink prepares them itself.
-            if let Err(reason) = sink(&event, None) {
-                let entry = skips.entry(reason.clone()).or_insert(SkippedLines {
-                    reason,
-                    count: 0,
-                    lines: Vec::new(),
-                });
-                entry.count += 1;
-                if entry.lines.len() < 100 {
-                    entry.lines.push(line);
-                }
-            }
-        }
-        self.summary(label, events, skips);
-        Ok(())
+        // One stage (not used by the analysis, which stages a live source,
+        // but a `LogSource` delivers on request): the whole period.
+        let ranges = [(self.settings.start, self.settings.end)];
+        self.connect_events_in(&ranges, wanted, sink)
+    }
+
+    fn staged(&self) -> bool {
+        true
+    }
+
+    fn failed_connect_events(
+        &mut self,
+        wanted: &(dyn Fn(&str) -> bool + Sync),
+        sink: &mut dyn FnMut(&Event<'_>, Option<&Prepared>) -> Accepted,
+    ) -> Result<(), SourceError> {
+        self.failed_blocks(wanted, sink)
+    }
+
+    fn connect_events_in(
+        &mut self,
+        ranges: &[(Millis, Millis)],
+        wanted: &(dyn Fn(&str) -> bool + Sync),
+        sink: &mut dyn FnMut(&Event<'_>, Option<&Prepared>) -> Accepted,
+    ) -> Result<(), SourceError> {
+        self.neighbours(ranges, wanted, sink)
+    }
+
+    fn connect_totals(&mut self) -> Result<Option<ConnectTotals>, SourceError> {
+        Ok(self.totals.clone())
     }
 
     fn lambda_events(
@@ -418,6 +423,7 @@ impl LogSource for InsightsSource {
             let tail = tail_for(self.configs.get(function).and_then(|c| c.timeout_s));
             for (start, end) in query_ranges(windows.ranges(function), tail) {
                 specs.push(QuerySpec {
+                    aggregate: false,
                     groups: vec![group.clone()],
                     query: queries::lambda_query(),
                     start,
@@ -431,6 +437,9 @@ impl LogSource for InsightsSource {
             .map(|s| format!("query {}", s.window()))
             .collect();
         let results = self.run(specs)?;
+        for rows in &results {
+            self.save(rows)?;
+        }
         for ((function, label), rows) in owners.iter().zip(&labels).zip(&results) {
             for (i, row) in rows.iter().enumerate() {
                 sink(
@@ -528,7 +537,7 @@ pub fn query_ranges(ranges: &[(Millis, Millis)], tail: Millis) -> Vec<(i64, i64)
     out
 }
 
-fn ceil_seconds(ms: Millis) -> i64 {
+pub(crate) fn ceil_seconds(ms: Millis) -> i64 {
     (ms + 999).div_euclid(1000)
 }
 

@@ -8,9 +8,38 @@ pub const FIELDS: &str = "fields @timestamp, @logStream, @log, @message";
 
 use crate::model::conventions::LAMBDA_MODULE_TYPES;
 
-/// Pass 1: every Lambda block of the period (failed or not: the linking
-/// assignment needs the neighbours of a failure), plus, for `explain`, every
-/// entry of the contact.
+/// `(@message like "InvokeExternalResource" or ...)`: a Lambda block.
+fn lambda_block_term() -> String {
+    let terms: Vec<String> = LAMBDA_MODULE_TYPES
+        .iter()
+        .map(|t| format!("@message like \"{t}\""))
+        .collect();
+    format!("({})", terms.join(" or "))
+}
+
+/// What a failed Lambda block has and a successful one lacks (reference
+/// §0: success means `ExternalResults` present and `Results` absent;
+/// failure, `Results` a string and `ExternalResults` absent). The quotes
+/// keep `"Results"` from matching inside `"ExternalResults"`; single-quoted
+/// strings hold them as written.
+const FAILED_TERMS: &str =
+    "@message like '\"Results\"' and @message not like '\"ExternalResults\"'";
+
+/// Pass 1, stage 1: the Lambda blocks that did not succeed, plus, for
+/// `explain`, every entry of the contact. Proportional to the failures.
+pub fn failed_blocks_query(contact: Option<&str>) -> String {
+    let failed = format!("{} and {FAILED_TERMS}", lambda_block_term());
+    let filter = match contact {
+        None => failed,
+        Some(id) => format!("({failed}) or @message like \"{}\"", escape(id)),
+    };
+    format!("{FIELDS}\n| filter {filter}\n| sort @timestamp asc")
+}
+
+/// Pass 1, stage 2 (and the whole pass on one-stage sources): every Lambda
+/// block (failed or not: the linking assignment needs the neighbours of a
+/// failure), plus, for `explain`, every entry of the contact. Run only over
+/// the merged windows around the failures.
 pub fn connect_query(contact: Option<&str>) -> String {
     let mut terms: Vec<String> = LAMBDA_MODULE_TYPES
         .iter()
@@ -25,47 +54,211 @@ pub fn connect_query(contact: Option<&str>) -> String {
     )
 }
 
+/// The function's name from `FunctionArn` (an ARN, or a bare name, with or
+/// without a qualifier), as `parse::connect::split_function_arn` reads it.
+const PARSE_FUNCTION: &str =
+    r#"| parse @message /"FunctionArn"\s*:\s*"(?:[^"]*:function:)?(?<function>[^:"]+)/"#;
+
+/// The contact of an entry.
+const PARSE_CONTACT: &str = r#"| parse @message /"ContactId"\s*:\s*"(?<contact>[^"]+)"/"#;
+
+/// The period's totals, counted by Insights (stage 2 transfers only the
+/// failures' neighbourhoods): Lambda blocks and their contacts per
+/// function. `count(*)` counts the rows (Connect's duplicate deliveries
+/// included); `count_distinct` is exact for small counts and an estimate
+/// at high cardinality (the Insights documentation says so).
+pub fn totals_by_function_query() -> String {
+    format!(
+        "fields @timestamp, @message\n| filter {}\n{PARSE_FUNCTION}\n{PARSE_CONTACT}\n| stats count(*) as blocks, count_distinct(contact) as contacts by function",
+        lambda_block_term()
+    )
+}
+
+/// The contacts with a Lambda block in the period, over every function (a
+/// contact calls several: the per-function counts do not add up).
+pub fn totals_contacts_query() -> String {
+    format!(
+        "fields @timestamp, @message\n| filter {}\n{PARSE_CONTACT}\n| stats count_distinct(contact) as contacts",
+        lambda_block_term()
+    )
+}
+
 /// Pass 2: every line of a function's group inside a window (custom lines
 /// carry the ContactId; platform lines the timings).
 pub fn lambda_query() -> String {
     format!("{FIELDS}\n| sort @timestamp asc")
 }
 
-/// The Connect query's filter, applied again to each row, so an emulator
+/// The stage-2 query's filter, applied again to each row, so an emulator
 /// that ignores filters answers as AWS does (the counts of contacts in the
 /// report stay the same); the engine's parsers still decide what is used.
 pub fn connect_row_wanted(message: &str, contact: Option<&str>) -> bool {
+    is_lambda_block_row(message) || contact.is_some_and(|c| message.contains(c))
+}
+
+/// The stage-1 query's filter, applied again to each row.
+pub fn failed_row_wanted(message: &str, contact: Option<&str>) -> bool {
+    let failed = is_lambda_block_row(message)
+        && message.contains("\"Results\"")
+        && !message.contains("\"ExternalResults\"");
+    failed || contact.is_some_and(|c| message.contains(c))
+}
+
+fn is_lambda_block_row(message: &str) -> bool {
     LAMBDA_MODULE_TYPES.iter().any(|t| message.contains(t))
-        || contact.is_some_and(|c| message.contains(c))
 }
 
 /// Evaluate the `filter` commands of a query emitted here on one
 /// `@message`, as Insights would: for the tests that prove the filters keep
 /// every row the engine needs. Supports exactly what is emitted:
-/// `@message like "text"` terms joined by `or`; anything else is an error,
-/// never a silent pass.
+/// `@message like "text"`, `@message like 'text'`, `@message not like ...`,
+/// `and`, `or` (`and` binds tighter) and parentheses; anything else is an
+/// error, never a silent pass.
 pub fn evaluate_filter(query: &str, message: &str) -> Result<bool, String> {
     let mut keep = true;
     for filter in query
         .lines()
         .filter_map(|line| line.trim().strip_prefix("| filter "))
     {
-        let mut any = false;
-        for t in filter.split(" or ") {
-            let text = like_term(t).ok_or_else(|| format!("cannot evaluate {t:?}"))?;
-            any |= message.contains(&text);
+        let tokens = tokenize(filter)?;
+        let mut parser = Parser {
+            tokens: &tokens,
+            at: 0,
+            message,
+        };
+        let value = parser.or()?;
+        if parser.at != tokens.len() {
+            return Err(format!("cannot evaluate {filter:?}: trailing input"));
         }
-        keep &= any;
+        keep &= value;
     }
     Ok(keep)
 }
 
-fn like_term(t: &str) -> Option<String> {
-    let quoted = t
-        .trim()
-        .strip_prefix("@message like \"")?
-        .strip_suffix('"')?;
-    Some(quoted.replace("\\\"", "\"").replace("\\\\", "\\"))
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Open,
+    Close,
+    And,
+    Or,
+    Not,
+    Like,
+    Message,
+    Text(String),
+}
+
+fn tokenize(filter: &str) -> Result<Vec<Token>, String> {
+    let mut tokens = Vec::new();
+    let mut chars = filter.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        match c {
+            ' ' => {
+                chars.next();
+            }
+            '(' | ')' => {
+                chars.next();
+                tokens.push(if c == '(' { Token::Open } else { Token::Close });
+            }
+            '"' | '\'' => {
+                chars.next();
+                tokens.push(Token::Text(quoted(&mut chars, c)?));
+            }
+            _ => {
+                let word: String =
+                    std::iter::from_fn(|| chars.next_if(|c| !matches!(c, ' ' | '(' | ')')))
+                        .collect();
+                tokens.push(match word.as_str() {
+                    "and" => Token::And,
+                    "or" => Token::Or,
+                    "not" => Token::Not,
+                    "like" => Token::Like,
+                    "@message" => Token::Message,
+                    _ => return Err(format!("cannot evaluate {word:?} in {filter:?}")),
+                });
+            }
+        }
+    }
+    Ok(tokens)
+}
+
+/// A string after its opening quote; `\"` and `\\` are escapes in double
+/// quotes, single quotes hold the text as written.
+fn quoted(
+    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
+    quote: char,
+) -> Result<String, String> {
+    let mut text = String::new();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if quote == '"' => text.extend(chars.next()),
+            c if c == quote => return Ok(text),
+            c => text.push(c),
+        }
+    }
+    Err(format!("an unclosed string: {text:?}"))
+}
+
+/// `or := and ("or" and)*; and := unary ("and" unary)*;
+/// unary := "(" or ")" | "@message" ["not"] "like" TEXT`.
+struct Parser<'a> {
+    tokens: &'a [Token],
+    at: usize,
+    message: &'a str,
+}
+
+impl Parser<'_> {
+    fn next(&mut self) -> Option<Token> {
+        let token = self.tokens.get(self.at).cloned();
+        self.at += 1;
+        token
+    }
+
+    fn peek_is(&self, token: &Token) -> bool {
+        self.tokens.get(self.at) == Some(token)
+    }
+
+    fn or(&mut self) -> Result<bool, String> {
+        let mut value = self.and()?;
+        while self.peek_is(&Token::Or) {
+            self.at += 1;
+            value |= self.and()?;
+        }
+        Ok(value)
+    }
+
+    fn and(&mut self) -> Result<bool, String> {
+        let mut value = self.unary()?;
+        while self.peek_is(&Token::And) {
+            self.at += 1;
+            value &= self.unary()?;
+        }
+        Ok(value)
+    }
+
+    fn unary(&mut self) -> Result<bool, String> {
+        match self.next() {
+            Some(Token::Open) => {
+                let value = self.or()?;
+                match self.next() {
+                    Some(Token::Close) => Ok(value),
+                    other => Err(format!("expected ')', found {other:?}")),
+                }
+            }
+            Some(Token::Message) => {
+                let negated = self.peek_is(&Token::Not);
+                if negated {
+                    self.at += 1;
+                }
+                match (self.next(), self.next()) {
+                    (Some(Token::Like), Some(Token::Text(text))) => {
+                        Ok(self.message.contains(&text) != negated)
+                    }
+                    other => Err(format!("expected like \"text\", found {other:?}")),
+                }
+            }
+            other => Err(format!("cannot evaluate from {other:?}")),
+        }
+    }
 }
 
 /// A contact id is a UUID; anything else is quoted safely.

@@ -26,6 +26,9 @@ pub struct QuerySpec {
     pub query: String,
     pub start: i64,
     pub end: i64,
+    /// A `stats` query: its rows are records of named values, not events
+    /// (never split: a few rows per group).
+    pub aggregate: bool,
 }
 
 impl QuerySpec {
@@ -115,9 +118,14 @@ impl Stats {
     }
 }
 
-/// The rows of every spec, in spec order: sorted by time (stable), de-duplicated.
+/// One row of a `stats` query: its fields and values, as returned.
+pub type Record = Vec<(String, String)>;
+
+/// The rows of every spec, in spec order: sorted by time (stable),
+/// de-duplicated; and the records of aggregate specs.
 pub struct Outcome {
     pub rows: Vec<Vec<Row>>,
+    pub records: Vec<Vec<Record>>,
     pub warnings: Vec<String>,
 }
 
@@ -136,6 +144,7 @@ pub async fn run_queries(
 ) -> Result<Outcome, SourceError> {
     let running: Running = Arc::default();
     let mut rows: Vec<Vec<Row>> = vec![Vec::new(); specs.len()];
+    let mut records: Vec<Vec<Record>> = vec![Vec::new(); specs.len()];
     let mut warnings = Vec::new();
     let mut pending: VecDeque<(usize, QuerySpec)> = specs.into_iter().enumerate().collect();
     let mut set: JoinSet<(usize, QuerySpec, Result<Done, SourceError>)> = JoinSet::new();
@@ -187,7 +196,7 @@ pub async fn run_queries(
                 if let Some(missing) = done.missing {
                     warnings.push(missing);
                 }
-                if done.rows.len() >= cfg.row_limit as usize {
+                if !spec.aggregate && done.rows.len() >= cfg.row_limit as usize {
                     if let Some((a, b)) = spec.split() {
                         stats.splits += 1;
                         pending.push_front((i, b));
@@ -201,8 +210,9 @@ pub async fn run_queries(
                         spec.window()
                     ));
                 }
-                stats.rows += done.rows.len() as u64;
+                stats.rows += (done.rows.len() + done.records.len()) as u64;
                 rows[i].extend(done.rows);
+                records[i].extend(done.records);
                 progress(stats);
             }
         }
@@ -210,7 +220,11 @@ pub async fn run_queries(
     for list in &mut rows {
         tidy(list);
     }
-    Ok(Outcome { rows, warnings })
+    Ok(Outcome {
+        rows,
+        records,
+        warnings,
+    })
 }
 
 /// Sort by time (stable: ties keep the server's order) and drop rows seen
@@ -234,6 +248,7 @@ pub fn tidy(rows: &mut Vec<Row>) {
 
 struct Done {
     rows: Vec<Row>,
+    records: Vec<Record>,
     bytes_scanned: f64,
     /// The log group does not exist: no rows, and why.
     missing: Option<String>,
@@ -250,6 +265,7 @@ async fn run_one(
         Started::NoSuchGroup(detail) => {
             return Ok(Done {
                 rows: Vec::new(),
+                records: Vec::new(),
                 bytes_scanned: 0.0,
                 missing: Some(format!(
                     "{} does not exist ({detail}): its blocks stay unlinked",
@@ -349,15 +365,17 @@ async fn poll(
         match out.status {
             Some(QueryStatus::Complete) => {
                 let fallback = spec.groups.first().map(String::as_str).unwrap_or("");
-                let rows = out
-                    .results
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|fields| row(fields, fallback))
-                    .collect();
+                let results = out.results.unwrap_or_default();
+                let (rows, records) = if spec.aggregate {
+                    (Vec::new(), results.iter().map(|r| record(r)).collect())
+                } else {
+                    let rows = results.iter().filter_map(|r| row(r, fallback)).collect();
+                    (rows, Vec::new())
+                };
                 let bytes_scanned = out.statistics.map_or(0.0, |s| s.bytes_scanned);
                 return Ok(Done {
                     rows,
+                    records,
                     bytes_scanned,
                     missing: None,
                 });
@@ -398,6 +416,15 @@ pub fn row(fields: &[ResultField], fallback_group: &str) -> Option<Row> {
         message,
         ptr: get("@ptr"),
     })
+}
+
+/// A `stats` row: every field with a value (`@ptr` aside).
+pub fn record(fields: &[ResultField]) -> Record {
+    fields
+        .iter()
+        .filter_map(|f| Some((f.field.clone()?, f.value.clone()?)))
+        .filter(|(name, _)| name != "@ptr")
+        .collect()
 }
 
 /// `@log` is `account-id:group` on AWS, the bare group on emulators.
@@ -475,6 +502,7 @@ mod tests {
 
     fn spec(start: i64, end: i64) -> QuerySpec {
         QuerySpec {
+            aggregate: false,
             groups: vec!["/aws/lambda/crm".into()],
             query: "fields @timestamp, @logStream, @log, @message".into(),
             start,

@@ -14,7 +14,7 @@
 
 use super::query::Row;
 use super::xray::FetchedTrace;
-use crate::model::FunctionSettings;
+use crate::model::{ConnectTotals, FunctionSettings};
 use crate::source::SourceError;
 use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File, OpenOptions};
@@ -24,6 +24,23 @@ use std::path::{Path, PathBuf};
 /// The functions' configuration in a capture: a hidden file, so the
 /// offline reader's discovery skips it and `main` reads it for `--input`.
 pub const SETTINGS_FILE: &str = ".lambda-configuration.json";
+
+/// The period's totals a staged live run counted with Logs Insights (its
+/// capture holds only the failures' neighbourhoods): hidden, as the
+/// configuration.
+pub const TOTALS_FILE: &str = ".connect-totals.json";
+
+/// The totals saved in a capture directory, if any.
+pub fn read_totals(dir: &Path) -> Result<Option<ConnectTotals>, String> {
+    let path = dir.join(TOTALS_FILE);
+    match fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| format!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
 
 /// The events of one log group in a capture.
 pub const EVENTS_FILE: &str = "insights.ndjson";
@@ -209,10 +226,16 @@ impl Saver {
     pub fn finish(
         &mut self,
         settings: &BTreeMap<String, FunctionSettings>,
+        totals: Option<&ConnectTotals>,
     ) -> Result<(), SourceError> {
         let text = serde_json::to_string_pretty(settings)
             .map_err(|e| SourceError::Save(format!("--save-logs: {e}")))?;
         self.add_document(self.dir.join(SETTINGS_FILE), &text)?;
+        if let Some(totals) = totals {
+            let text = serde_json::to_string_pretty(totals)
+                .map_err(|e| SourceError::Save(format!("--save-logs: {e}")))?;
+            self.add_document(self.dir.join(TOTALS_FILE), &text)?;
+        }
         if let Some(traces) = self.traces.take() {
             self.add_traces(&traces)?;
         }
@@ -337,6 +360,7 @@ fn capture_files(dir: &Path, limit: usize) -> Vec<PathBuf> {
             if kind.is_dir() {
                 stack.push(entry.path());
             } else if name == SETTINGS_FILE
+                || name == TOTALS_FILE
                 || is_events_file(&name.to_string_lossy())
                 || entry.path() == traces_path
             {
@@ -412,7 +436,7 @@ mod tests {
     fn capture(dir: &Path, force: bool, rows: &[Row]) -> Result<(), SourceError> {
         let mut saver = Saver::new(dir, force)?;
         saver.write(rows)?;
-        saver.finish(&settings())
+        saver.finish(&settings(), None)
     }
 
     #[test]
@@ -446,7 +470,7 @@ mod tests {
             files(tmp.path()),
             vec!["aws/lambda/crm-lookup/.insights.ndjson.partial"]
         );
-        saver.finish(&settings()).unwrap();
+        saver.finish(&settings(), None).unwrap();
         assert_eq!(
             files(tmp.path()),
             vec![
@@ -499,7 +523,7 @@ mod tests {
         saver.write(&[row("/aws/lambda/crm", "mine")]).unwrap();
         let theirs = tmp.path().join("aws/lambda/crm/insights.ndjson");
         fs::write(&theirs, "theirs\n").unwrap();
-        let err = saver.finish(&settings()).unwrap_err();
+        let err = saver.finish(&settings(), None).unwrap_err();
         assert!(err.to_string().contains("already exists"), "{err}");
         drop(saver);
         assert_eq!(fs::read_to_string(&theirs).unwrap(), "theirs\n");
@@ -613,7 +637,7 @@ mod tests {
         let mut saver = Saver::new(tmp.path(), false).unwrap();
         saver.keep_traces(&traces[..1]);
         saver.keep_traces(&traces[1..]);
-        saver.finish(&settings()).unwrap();
+        saver.finish(&settings(), None).unwrap();
         assert_eq!(
             files(tmp.path()),
             [".lambda-configuration.json", "xray/batch-get-traces.json"]
@@ -633,7 +657,7 @@ mod tests {
         let answered = tempfile::tempdir().unwrap();
         let mut saver = Saver::new(answered.path(), false).unwrap();
         saver.keep_traces(&[]);
-        saver.finish(&settings()).unwrap();
+        saver.finish(&settings(), None).unwrap();
         assert_eq!(
             replayed(answered.path()),
             Some(vec![]),
@@ -663,7 +687,7 @@ mod tests {
         .unwrap();
         let mut saver = Saver::new(tmp.path(), false).unwrap();
         saver.keep_traces(std::slice::from_ref(&trace));
-        saver.finish(&settings()).unwrap();
+        saver.finish(&settings(), None).unwrap();
 
         // The capture's own is: refused without --force ...
         fs::remove_file(tmp.path().join(SETTINGS_FILE)).unwrap();
@@ -693,7 +717,7 @@ mod tests {
         std::os::unix::fs::symlink(outside.path(), tmp.path().join(TRACES_DIR)).unwrap();
         let mut saver = Saver::new(tmp.path(), false).unwrap();
         saver.keep_traces(&[]);
-        let err = saver.finish(&settings()).unwrap_err();
+        let err = saver.finish(&settings(), None).unwrap_err();
         assert!(err.to_string().contains("outside"), "{err}");
         drop(saver);
         assert!(files(outside.path()).is_empty());
