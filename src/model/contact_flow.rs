@@ -201,6 +201,29 @@ impl FunctionRef {
         }
     }
 
+    /// A function reference as AWS writes it: a full ARN
+    /// (`arn:aws:lambda:region:acct:function:NAME[:QUALIFIER]`), a partial
+    /// one (`acct:function:NAME[:QUALIFIER]`), a bare `NAME` or
+    /// `NAME:QUALIFIER`. An ARN of something else is kept whole. The same
+    /// reading as the flow logs' (`parse::connect::split_function_arn`,
+    /// which a test holds it to), here so that sources can read the ARNs of
+    /// the Lambda API without a parser.
+    pub fn from_arn(arn: &str) -> Self {
+        let arn = arn.trim();
+        let rest = match arn.find(":function:") {
+            Some(at) => arn.get(at + ":function:".len()..).unwrap_or(""),
+            None if arn.starts_with("arn:") => return FunctionRef::new(arn, None),
+            None => arn,
+        };
+        match rest.split_once(':') {
+            Some((name, qualifier)) if !qualifier.is_empty() => {
+                FunctionRef::new(name, Some(qualifier.to_string()))
+            }
+            Some((name, _)) => FunctionRef::new(name, None),
+            None => FunctionRef::new(rest, None),
+        }
+    }
+
     /// Calls `$LATEST`, named or not (SnapStart and provisioned
     /// concurrency never apply to it).
     pub fn is_latest(&self) -> bool {

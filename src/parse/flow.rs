@@ -7,7 +7,6 @@
 //! is taken, an action without an identifier or type is skipped and said,
 //! and a document that is not a flow at all is an error naming why.
 
-use super::connect::split_function_arn;
 use crate::model::conventions::{
     INVOKE_LAMBDA_ACTION, MAX_ASYNC_BLOCK_LIMIT_MS, MAX_SYNC_BLOCK_LIMIT_MS,
 };
@@ -115,10 +114,7 @@ fn lambda_call(parameters: &Map<String, Value>) -> LambdaCall {
     let target = match parameters.get("LambdaFunctionARN").and_then(text) {
         // A flow attribute, resolved per contact.
         Some(arn) if arn.trim_start().starts_with('$') => FunctionTarget::Dynamic(arn),
-        Some(arn) => {
-            let (name, qualifier) = split_function_arn(&arn);
-            FunctionTarget::Named(FunctionRef::new(name, qualifier))
-        }
+        Some(arn) => FunctionTarget::Named(FunctionRef::from_arn(&arn)),
         None => FunctionTarget::Dynamic(String::new()),
     };
     let given = parameters
@@ -329,6 +325,29 @@ mod tests {
         assert_eq!((call.limit_ms, call.limit_assumed), (60_000, true));
         let call = call_of(r#"{"LambdaFunctionARN": "crm", "InvocationTimeLimitSeconds": "0"}"#);
         assert!(call.limit_assumed);
+    }
+
+    /// The flow's ARNs and the logs' are read alike.
+    #[test]
+    fn function_arns_are_split_as_the_flow_logs_split_them() {
+        for arn in [
+            "arn:aws:lambda:us-east-1:111122223333:function:crm-lookup",
+            "arn:aws:lambda:us-east-1:111122223333:function:crm-lookup:live",
+            "arn:aws:lambda:us-east-1:111122223333:function:crm-lookup:$LATEST",
+            "111122223333:function:crm-lookup:7",
+            "crm-lookup",
+            "crm-lookup:live",
+            "crm-lookup:",
+            "arn:aws:states:us-east-1:111122223333:stateMachine:x",
+            "  crm  ",
+        ] {
+            let (name, qualifier) = crate::parse::connect::split_function_arn(arn);
+            assert_eq!(
+                FunctionRef::from_arn(arn),
+                FunctionRef::new(name, qualifier),
+                "{arn}"
+            );
+        }
     }
 
     #[test]
