@@ -186,7 +186,7 @@ pub enum FunctionTarget {
 }
 
 /// A function and the alias or version a block calls it with.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct FunctionRef {
     pub name: String,
     /// Alias or version (`live`, `7`, `$LATEST`); `None`: unqualified.

@@ -99,6 +99,8 @@ pub enum FactValue {
     Text(String),
     /// Names and identifiers (escaped, never masked).
     Names(Vec<String>),
+    /// Whole numbers, in the order of `Finding::blocks` or a path.
+    Ints(Vec<i64>),
     Null,
 }
 

@@ -14,6 +14,7 @@ mod finding;
 mod flow;
 mod function;
 mod lambda;
+mod observed;
 mod run;
 mod text;
 mod verdict;
@@ -30,6 +31,7 @@ pub use function::{FunctionCatalog, FunctionDefinition};
 pub use lambda::{
     InitKind, InitReportLine, Invocation, InvocationStatus, LambdaRecord, LogLine, Report, TraceRef,
 };
+pub use observed::{CallSample, ObservedBlock};
 pub use run::{
     ExplainResult, InputFileSummary, InputsSummary, LiveRun, ScanResult, Scope, SkippedLines,
     TimelineBlock,
