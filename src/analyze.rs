@@ -10,9 +10,11 @@
 //! The passes read from any `LogSource` (exported files, Logs Insights),
 //! so every source gives the same answer for the same events.
 
+mod check;
 mod connect;
 mod lambda;
 
+pub use check::{check, CheckError, CheckOptions};
 pub use connect::{ConnectCollector, ConnectData};
 pub use lambda::LambdaCollector;
 
