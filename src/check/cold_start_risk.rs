@@ -258,9 +258,11 @@ fn fix(risk: &Risk, function: &str) -> String {
              $LATEST"
                 .to_string()
         } else {
-            "turn on SnapStart (`--snap-start ApplyOn=PublishedVersions`) and call a published \
-             version or alias"
-                .to_string()
+            format!(
+                "turn on SnapStart (`aws lambda update-function-configuration --function-name \
+                 {name} --snap-start ApplyOn=PublishedVersions`) and call a published version or \
+                 alias"
+            )
         };
         parts.push(format!(
             "{name} runs {runtime}, whose init is heavy: {snap}, or give the alias the blocks call \

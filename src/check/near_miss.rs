@@ -7,7 +7,9 @@
 
 use super::stats::percentile;
 use super::{seconds, CheckInput};
-use crate::model::conventions::{HEADROOM_SHARE, NEAR_MISS_HIGH_SHARE, NEAR_MISS_MIN_CALLS};
+use crate::model::conventions::{
+    HEADROOM_SHARE, MAX_SYNC_BLOCK_LIMIT_MS, NEAR_MISS_HIGH_SHARE, NEAR_MISS_MIN_CALLS,
+};
 use crate::model::{Fact, FactValue, Finding, Kind, ObservedBlock, Severity};
 use crate::units::whole_ms;
 
@@ -113,13 +115,24 @@ fn fix(block: &ObservedBlock, s: &Spread, share: f64) -> String {
     } else {
         String::new()
     };
+    // The logs do not say whether a block is synchronous: a limit at the
+    // synchronous maximum is taken as one that cannot grow.
+    let raise = if block.limit_ms >= MAX_SYNC_BLOCK_LIMIT_MS {
+        "the block already waits Connect's synchronous maximum (8 s): the time must come out of \
+         the function, or the call must become asynchronous (then Wait and Load Lambda result)"
+            .to_string()
+    } else {
+        format!(
+            "or raise the block's limit above {limit} (8 s at most for a synchronous block; the \
+             function's timeout must follow)"
+        )
+    };
     format!(
         "The successful calls of {function} take {p50} ms at p50, {p95} ms at p95 ({pct:.0}% of \
          the {limit} limit{assumed}) and up to {max} ms: a slower downstream or a cold start takes \
          the next ones over, into the Error branch. Find where the time goes (`connect-timeouts \
-         explain <contact-id>` on a slow contact, X-Ray), give the downstream calls timeouts \
-         well inside the limit, or raise the block's limit (8 s at most for a synchronous \
-         block; the function's timeout must follow).{cold}",
+         explain <contact-id>` on a slow contact, X-Ray) and give the downstream calls timeouts \
+         well inside the limit; {raise}.{cold}",
         p50 = whole_ms(s.p50),
         p95 = whole_ms(s.p95),
         pct = share * 100.0,

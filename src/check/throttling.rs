@@ -140,7 +140,7 @@ fn fix(function: &str, seen: &Throttles) -> String {
         fix.push_str(&format!(
             "{n} calls of {name} were throttled{period} and went down the Error branch once \
              Connect's retries ran out. Check the AWS/Lambda Throttles and ConcurrentExecutions \
-             metrics for {name} then; raise its reserved concurrency (`aws lambda \
+             metrics for {name} around those times; raise its reserved concurrency (`aws lambda \
              put-function-concurrency --function-name {name} --reserved-concurrent-executions N`) \
              or the account's concurrent executions quota. If Results names Connect's concurrent \
              Lambda limit, request a higher Amazon Connect quota for the instance.",

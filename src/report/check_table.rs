@@ -64,11 +64,12 @@ fn write_findings(
     result: &CheckResult,
     options: &RenderOptions,
 ) -> io::Result<()> {
+    // Where it is gives way first, then the function, then the key fact:
+    // the kind is never cut.
     let columns = [
         Column::whole("KIND"),
-        Column::shrink("FLOW", 8, 30),
-        Column::shrink("FUNCTION", 10, 30),
-        Column::shrink("BLOCKS", 8, 30),
+        Column::shrink("FLOW: BLOCKS", 8, 36),
+        Column::shrink("FUNCTION", 10, 24),
         Column::shrink("KEY FACT", 20, 80),
     ];
     let rows: Vec<Vec<Cell>> = result.findings.iter().map(row).collect();
@@ -110,9 +111,12 @@ fn write_findings(
 fn row(finding: &Finding) -> Vec<Cell> {
     vec![
         Cell::styled(finding.kind.as_str(), severity_style(finding.severity)),
-        Cell::plain(finding.flow.as_deref().unwrap_or("-")),
+        Cell::plain(format!(
+            "{}: {}",
+            finding.flow.as_deref().unwrap_or("?"),
+            blocks_text(finding)
+        )),
         Cell::plain(finding.function.as_deref().unwrap_or("-")),
-        Cell::plain(blocks_text(finding)),
         Cell::plain(finding.key_fact.clone()),
     ]
 }
