@@ -1517,3 +1517,51 @@ fn emit_alarms_without_a_called_function_is_an_error() {
     assert_eq!(out.status.code(), Some(3));
     assert!(out.stdout.is_empty());
 }
+
+// ---------------------------------------------------------------------------
+// Hostile names
+// ---------------------------------------------------------------------------
+
+/// Flow and block names are anyone's text: they cannot steer the terminal
+/// nor break the markdown, and no function name reaches a shell command
+/// unless AWS would accept it.
+#[test]
+fn hostile_names_are_escaped_and_kept_out_of_commands() {
+    use block::*;
+    let flow = "Main | IVR\u{1b}[2J\n# Pwned";
+    let evil = "crm';rm -rf /;'";
+    let mut input = Input::new();
+    input.raw_flow(
+        flow,
+        "a",
+        vec![
+            invoke("a\u{1b}]0;x\u{7}", "crm-lookup", "8", "b", "bye"),
+            invoke("b", evil, "8", "c", "bye"),
+            invoke("c", "queue-router", "8", "bye", "bye"),
+            disconnect("bye"),
+        ],
+    );
+    let table = stdout(&run(&input, &["--color", "never"]));
+    assert!(
+        !table.contains('\u{1b}') && !table.contains('\u{7}'),
+        "{table}"
+    );
+    assert!(table.contains("\\e[2J"), "{table}");
+    let markdown = stdout(&run(&input, &["--output", "markdown"]));
+    let row = markdown
+        .lines()
+        .find(|l| l.starts_with("| medium | chain_over_20s"))
+        .expect("the chain's row");
+    assert!(row.contains("Main \\| IVR"), "{row}");
+    assert!(
+        !markdown.lines().any(|l| l.starts_with("# Pwned")),
+        "{markdown}"
+    );
+    let out = run(&input, &["--emit-alarms", "cli"]);
+    assert!(out.status.success());
+    let commands = stdout(&out);
+    assert!(!commands.contains("rm -rf"), "{commands}");
+    assert!(commands.contains("Value=crm-lookup"));
+    let notes = String::from_utf8_lossy(&run(&input, &["--output", "json"]).stdout).to_string();
+    assert!(notes.contains("no alarms for crm"), "{notes}");
+}

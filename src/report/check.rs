@@ -65,17 +65,22 @@ pub fn counts_line(result: &CheckResult) -> String {
 /// What was checked: the flows, their blocks and functions; the logs.
 pub fn scope_lines(result: &CheckResult) -> Vec<String> {
     let s = &result.scope;
-    let mut lines = vec![format!(
-        "{} with {} calling {} ({})",
-        plural(s.flows, "flow", "flows"),
-        plural(s.lambda_blocks, "Lambda block", "Lambda blocks"),
-        plural(s.functions, "function", "functions"),
-        plural(
-            s.function_configurations,
-            "configuration read",
-            "configurations read"
-        ),
-    )];
+    let configurations = plural(
+        s.function_configurations,
+        "configuration read",
+        "configurations read",
+    );
+    let flows = if s.flows == 0 {
+        format!("No flows in the input ({configurations})")
+    } else {
+        format!(
+            "{} with {} calling {} ({configurations})",
+            plural(s.flows, "flow", "flows"),
+            plural(s.lambda_blocks, "Lambda block", "Lambda blocks"),
+            plural(s.functions, "function", "functions"),
+        )
+    };
+    let mut lines = vec![flows];
     if let Some(group) = &s.connect_group {
         lines.push(format!(
             "Flow logs {group}, {} (UTC): {}",
