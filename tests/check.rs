@@ -1565,3 +1565,30 @@ fn hostile_names_are_escaped_and_kept_out_of_commands() {
     let notes = String::from_utf8_lossy(&run(&input, &["--output", "json"]).stdout).to_string();
     assert!(notes.contains("no alarms for crm"), "{notes}");
 }
+
+/// The same flow exported twice (describe-contact-flow and the console's
+/// export) is checked once.
+#[test]
+fn a_flow_exported_twice_is_checked_once() {
+    use block::*;
+    let actions = vec![
+        invoke("a", "crm-lookup", "8", "b", "bye"),
+        invoke("b", "balance-check", "8", "c", "bye"),
+        invoke("c", "queue-router", "8", "bye", "bye"),
+        disconnect("bye"),
+    ];
+    let mut input = Input::new();
+    input
+        .flow("Main IVR", "a", actions.clone())
+        .raw_flow("Main IVR", "a", actions);
+    let out = run(&input, &["--output", "json"]);
+    let doc: CheckDoc = serde_json::from_slice(&out.stdout).expect("schema");
+    assert_eq!(doc.scope.flows, 1);
+    assert_eq!(
+        doc.findings
+            .iter()
+            .filter(|f| f.kind == "chain_over_20s")
+            .count(),
+        1
+    );
+}

@@ -19,8 +19,9 @@ use crate::check::{alarms, CheckInput};
 use crate::link::link_blocks;
 use crate::model::conventions::default_lambda_group;
 use crate::model::{
-    CallSample, CheckResult, CheckScope, FlowDefinition, FlowEntry, FunctionRef, InputFileSummary,
-    InputsSummary, Millis, ObservedBlock, Origin, Rejection, SkippedLines,
+    CallSample, CheckResult, CheckScope, FlowDefinition, FlowEntry, FunctionCatalog, FunctionRef,
+    InputFileSummary, InputsSummary, Invocation, InvocationStatus, Millis, ObservedBlock, Origin,
+    Rejection, SkippedLines,
 };
 use crate::parse::connect::parse_flow_entry;
 use crate::parse::flow::parse_flow;
@@ -79,7 +80,14 @@ pub fn check(
                         .iter()
                         .map(|p| (flow.origin.clone(), format!("flow {name}: {p}"))),
                 );
-                flows.push(parsed.flow);
+                // The same flow exported twice (describe-contact-flow's
+                // output and the console's export) is checked once.
+                let twice = flows
+                    .iter()
+                    .any(|f: &FlowDefinition| same_flow(f, &parsed.flow));
+                if !twice {
+                    flows.push(parsed.flow);
+                }
             }
             Err(e) => problems.push((flow.origin.clone(), e.to_string())),
         }
@@ -136,6 +144,11 @@ pub fn check(
     })
 }
 
+/// Two exports of one flow: the same name, start and blocks.
+fn same_flow(a: &FlowDefinition, b: &FlowDefinition) -> bool {
+    a.name == b.name && a.start == b.start && a.actions == b.actions
+}
+
 /// Every function (and qualifier) a flow names outright, once, in order.
 fn functions_called(flows: &[FlowDefinition]) -> Vec<FunctionRef> {
     let called: BTreeSet<&FunctionRef> = flows
@@ -149,7 +162,7 @@ fn functions_called(flows: &[FlowDefinition]) -> Vec<FunctionRef> {
 /// What the missing inputs leave unchecked.
 fn not_checked(
     flows: &[FlowDefinition],
-    catalog: &crate::model::FunctionCatalog,
+    catalog: &FunctionCatalog,
     headroom: Option<&Headroom>,
 ) -> Vec<String> {
     let mut notes = Vec::new();
@@ -252,7 +265,7 @@ type BlockKey = (Option<String>, Option<String>, FunctionRef, u32, bool);
 fn observe(
     observed: &mut BTreeMap<BlockKey, ObservedBlock>,
     block: &FlowEntry,
-    invocation: Option<&crate::model::Invocation>,
+    invocation: Option<&Invocation>,
 ) {
     let Some(lambda) = &block.lambda else {
         return;
@@ -291,7 +304,7 @@ fn observe(
         return;
     }
     let sample = invocation
-        .filter(|inv| inv.status == crate::model::InvocationStatus::Success)
+        .filter(|inv| inv.status == InvocationStatus::Success)
         .and_then(|inv| {
             inv.duration_ms.map(|handler_ms| CallSample {
                 init_ms: inv.cold_ms(),

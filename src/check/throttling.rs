@@ -3,7 +3,9 @@
 //! that name a throttle (`Rejection::Throttled`: Lambda's 429
 //! `TooManyRequestsException`, or Connect's own concurrent Lambda limit),
 //! and a reserved concurrency of 0 in `get-function`'s output (Lambda then
-//! throttles every call). Concurrency near the reserved or account limit
+//! throttles every call). [?] Connect's exact `Results` text for a Lambda
+//! throttle has not been seen in a real capture (reference §0b.7): the
+//! phrases `parse::connect` matches are AWS's own search strings. Concurrency near the reserved or account limit
 //! needs the CloudWatch metrics: the live half's.
 
 use super::{calls_by_function, CheckInput};

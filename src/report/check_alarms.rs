@@ -4,7 +4,8 @@
 //! periods, firing on the first breaching one:
 //! - `Duration`, Maximum, over 80 % of the tightest block limit that calls
 //!   the function (in ms): Connect gives up at that limit, not at the
-//!   function's own timeout;
+//!   function's own timeout. [?] Whether `Duration` includes an on-demand
+//!   init: cold starts may not show in it;
 //! - `Errors`, Sum, at least 1;
 //! - `Throttles`, Sum, at least 1.
 //!
