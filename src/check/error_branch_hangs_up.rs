@@ -56,7 +56,7 @@ fn flow_findings(flow: &FlowDefinition) -> Vec<Finding> {
             key_fact: format!("Error branch hangs up after up to {limit} of silence"),
             action: "Play a prompt (or transfer) on the Lambda block's Error branch".into(),
             fix: format!(
-                "When {block} fails or times out, its Error branch reaches a Disconnect \
+                "When block {block} fails or times out, its Error branch reaches a Disconnect \
                  ({path}) without playing anything: after up to {limit} of silence, the caller is \
                  hung up on. Play a prompt on the Error branch (\"Sorry, we could not look that \
                  up\"), and transfer to a queue or retry instead of hanging up.",

@@ -84,13 +84,14 @@ fn fix(
     let limit = seconds(f64::from(limit_ms));
     let set = whole_seconds_up(limit_ms);
     let mut fix = format!(
-        "{blocks} wait{s} up to {limit} for {name}, but {name} times out at {timeout}{default}: \
+        "{noun} {blocks} wait{s} up to {limit} for {name}, but {name} times out at {timeout}{default}: \
          Lambda ends a slow call first, Connect retries the error within the block's limit, and \
          the caller waits for the Error branch anyway. Raise the timeout to at least {set} s \
          (`aws lambda update-function-configuration --function-name {name} --timeout {set}`), \
          or lower the block's limit to {timeout} if the function never needs longer.",
         blocks = blocks.join(", "),
         s = if blocks.len() == 1 { "s" } else { "" },
+        noun = if blocks.len() == 1 { "Block" } else { "Blocks" },
         default = if config.timeout_defaulted() {
             " (no Timeout is set: Lambda's default)"
         } else {
