@@ -10,10 +10,12 @@
 //! The passes read from any `LogSource` (exported files, Logs Insights),
 //! so every source gives the same answer for the same events.
 
+mod check;
 mod connect;
 mod lambda;
 mod staged;
 
+pub use check::{check, CheckError, CheckOptions};
 pub use connect::{ConnectCollector, ConnectData};
 pub use lambda::LambdaCollector;
 

@@ -4,7 +4,8 @@
 
 use crate::analyze::Options;
 use crate::model::conventions::connect_group;
-use crate::model::Millis;
+use crate::model::{Millis, Severity};
+use crate::report::check_alarms::AlarmFormat;
 use crate::report::OutputFormat;
 use crate::source::live::query::RunnerConfig;
 use crate::source::live::{AwsSettings, LiveSettings, Target};
@@ -60,6 +61,32 @@ pub enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// The timeout budgets that will break before callers hit them: flows,
+    /// Lambda configuration, headroom, throttles; and the alarms to set.
+    ///
+    /// Reads, from --input (found by content, wherever they are): flows
+    /// (`aws connect describe-contact-flow` output, or flow-language
+    /// documents), function configurations (`aws lambda
+    /// get-function-configuration`, `get-function`, `list-functions`,
+    /// `list-provisioned-concurrency-configs`) and the logs `scan` reads (for
+    /// near misses, cold starts and throttles). Without --input (live, from
+    /// the Connect and Lambda APIs): not available yet.
+    Check {
+        #[command(flatten)]
+        source: SourceArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+        /// Exit with status 1 when a finding of this severity or above
+        /// exists (for CI/CD timeout budgets).
+        #[arg(long, value_name = "SEVERITY", value_enum)]
+        fail_on: Option<FailOn>,
+        /// Print CloudWatch alarms (Duration against the tightest block
+        /// limit, Errors, Throttles) for every function a flow calls,
+        /// instead of the findings: a CloudFormation template (JSON) or `aws
+        /// cloudwatch put-metric-alarm` commands.
+        #[arg(long, value_name = "FORMAT", value_enum)]
+        emit_alarms: Option<EmitAlarms>,
+    },
     /// Print the completion script for a shell, to save where the shell
     /// looks for it.
     ///
@@ -99,7 +126,18 @@ pub enum Parts {
     Analysis(Job, Box<SourceArgs>, OutputArgs),
     /// `watch`: ticks over the live logs.
     Watch(Box<WatchArgs>, OutputArgs),
+    /// `check`: its settings, where its inputs come from, how to print.
+    Check(CheckJob, Box<SourceArgs>, OutputArgs),
     Doc(Doc),
+}
+
+/// What `check` asks for beside its inputs and output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckJob {
+    /// `--fail-on`: exit 1 when a finding of this severity or above exists.
+    pub fail_on: Option<Severity>,
+    /// `--emit-alarms`: print the alarms instead of the findings.
+    pub emit_alarms: Option<AlarmFormat>,
 }
 
 /// A document generated from the clap definitions (`docs.rs`).
@@ -123,7 +161,8 @@ impl Cli {
         match &self.command {
             Command::Scan { output, .. }
             | Command::Explain { output, .. }
-            | Command::Watch { output, .. } => output.color,
+            | Command::Watch { output, .. }
+            | Command::Check { output, .. } => output.color,
             // No --color there: errors (only writing stdout can fail) follow the terminal.
             Command::Completions { .. } | Command::Man => ColorWhen::Auto,
         }
@@ -148,6 +187,18 @@ impl Command {
                 Parts::Analysis(Job::Explain { contact_id }, Box::new(source), output)
             }
             Command::Watch { target, output } => Parts::Watch(Box::new(target), output),
+            Command::Check {
+                source,
+                output,
+                fail_on,
+                emit_alarms,
+            } => {
+                let job = CheckJob {
+                    fail_on: fail_on.map(Severity::from),
+                    emit_alarms: emit_alarms.map(AlarmFormat::from),
+                };
+                Parts::Check(job, Box::new(source), output)
+            }
             Command::Completions { shell } => Parts::Doc(Doc::Completions(shell)),
             Command::Man => Parts::Doc(Doc::Man),
         }
@@ -310,6 +361,45 @@ impl From<Format> for OutputFormat {
             Format::Json => OutputFormat::Json,
             Format::Ndjson => OutputFormat::Ndjson,
             Format::Markdown => OutputFormat::Markdown,
+        }
+    }
+}
+
+/// `check --fail-on`: the least severity that fails the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// A high finding: it breaks calls now, or at the first slow call.
+    High,
+    /// A medium or high finding.
+    Medium,
+    /// Any finding.
+    Low,
+}
+
+impl From<FailOn> for Severity {
+    fn from(f: FailOn) -> Self {
+        match f {
+            FailOn::High => Severity::High,
+            FailOn::Medium => Severity::Medium,
+            FailOn::Low => Severity::Low,
+        }
+    }
+}
+
+/// `check --emit-alarms`: how to write the alarms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EmitAlarms {
+    /// A CloudFormation template (JSON).
+    Cloudformation,
+    /// `aws cloudwatch put-metric-alarm` commands, one per line.
+    Cli,
+}
+
+impl From<EmitAlarms> for AlarmFormat {
+    fn from(e: EmitAlarms) -> Self {
+        match e {
+            EmitAlarms::Cloudformation => AlarmFormat::CloudFormation,
+            EmitAlarms::Cli => AlarmFormat::Cli,
         }
     }
 }
@@ -516,6 +606,32 @@ mod tests {
                 contact_id: "c627399f".into()
             }
         );
+    }
+
+    #[test]
+    fn check_takes_its_severity_and_alarm_format() {
+        let cli = Cli::parse_from([
+            "connect-timeouts",
+            "check",
+            "-i",
+            "x",
+            "--fail-on",
+            "medium",
+            "--emit-alarms",
+            "cloudformation",
+        ]);
+        let Parts::Check(job, source, _) = cli.command.into_parts() else {
+            panic!("check is its own part")
+        };
+        assert_eq!(
+            job,
+            CheckJob {
+                fail_on: Some(Severity::Medium),
+                emit_alarms: Some(AlarmFormat::CloudFormation)
+            }
+        );
+        assert!(!source.is_live());
+        assert!(Cli::try_parse_from(["connect-timeouts", "check", "--fail-on", "urgent"]).is_err());
     }
 
     #[test]

@@ -12,6 +12,7 @@
 
 pub mod analyze;
 pub mod app;
+pub mod check;
 pub mod classify;
 pub mod cli;
 pub mod docs;

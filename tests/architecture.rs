@@ -1,5 +1,6 @@
 //! The pipeline's shape, checked: imports follow `source -> parse -> link
-//! -> classify -> report` (docs/ARCHITECTURE.md). A stage may use `model`
+//! -> classify -> report` (docs/ARCHITECTURE.md), and `check`'s rules sit
+//! beside `classify`: after the parsers, before the report. A stage may use `model`
 //! (plain data and AWS conventions), the shared leaves (`units`,
 //! `json_scan`, `windows`) and earlier stages, never a later one. Unit-test
 //! modules (`#[cfg(test)] mod ... {`, at the end of a file) are not checked:
@@ -22,6 +23,7 @@ const LATER_THAN: &[(&str, &[&str])] = &[
             "parse",
             "link",
             "classify",
+            "check",
             "report",
             "redact",
             "analyze",
@@ -39,6 +41,7 @@ const LATER_THAN: &[(&str, &[&str])] = &[
             "parse",
             "link",
             "classify",
+            "check",
             "report",
             "redact",
             "analyze",
@@ -50,52 +53,65 @@ const LATER_THAN: &[(&str, &[&str])] = &[
     (
         "json_scan",
         &[
-            "windows", "source", "parse", "link", "classify", "report", "redact", "analyze", "app",
-            "cli", "docs",
+            "windows", "source", "parse", "link", "classify", "check", "report", "redact",
+            "analyze", "app", "cli", "docs",
         ],
     ),
     (
         "windows",
+        &[
+            "source", "parse", "link", "classify", "check", "report", "redact", "analyze", "app",
+            "cli", "docs",
+        ],
+    ),
+    (
+        "source",
+        &[
+            "parse", "link", "classify", "check", "report", "redact", "analyze", "app", "cli",
+            "docs",
+        ],
+    ),
+    (
+        "parse",
+        &[
+            "source", "link", "classify", "check", "report", "redact", "analyze", "app", "cli",
+            "docs",
+        ],
+    ),
+    (
+        "link",
+        &[
+            "source", "parse", "classify", "check", "report", "redact", "analyze", "app", "cli",
+            "docs",
+        ],
+    ),
+    (
+        "classify",
+        &[
+            "source", "parse", "check", "report", "redact", "analyze", "app", "cli", "docs",
+        ],
+    ),
+    // `check`'s rules: pure, over what the wiring (`analyze`) read and
+    // parsed; they see neither sources nor parsers nor the report.
+    (
+        "check",
         &[
             "source", "parse", "link", "classify", "report", "redact", "analyze", "app", "cli",
             "docs",
         ],
     ),
     (
-        "source",
-        &[
-            "parse", "link", "classify", "report", "redact", "analyze", "app", "cli", "docs",
-        ],
-    ),
-    (
-        "parse",
-        &[
-            "source", "link", "classify", "report", "redact", "analyze", "app", "cli", "docs",
-        ],
-    ),
-    (
-        "link",
-        &[
-            "source", "parse", "classify", "report", "redact", "analyze", "app", "cli", "docs",
-        ],
-    ),
-    (
-        "classify",
-        &[
-            "source", "parse", "report", "redact", "analyze", "app", "cli", "docs",
-        ],
-    ),
-    (
         "report",
         &[
-            "source", "parse", "link", "classify", "windows", "redact", "analyze", "app", "cli",
-            "docs",
+            "source", "parse", "link", "classify", "check", "windows", "redact", "analyze", "app",
+            "cli", "docs",
         ],
     ),
     (
         "redact",
         &[
-            "source", "parse", "link", "classify", "report", "analyze", "app", "cli", "docs",
+            "source", "parse", "link", "classify", "check", "report", "analyze", "app", "cli",
+            "docs",
         ],
     ),
     (

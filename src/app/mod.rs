@@ -1,21 +1,26 @@
-//! The shell: `scan` and `explain` share one flow here (pick the source,
-//! exported files or Logs Insights; run the analysis; say on stderr what
-//! was skipped and what the queries cost; mask and escape; render to
+//! The shell: `scan`, `explain` and `check` share one flow here (pick the
+//! source, exported files or Logs Insights; run the analysis; say on stderr
+//! what was skipped and what the queries cost; mask and escape; render to
 //! stdout; choose the exit code). `watch`'s loop is in `watch.rs`. The
 //! only module that prints.
 
 mod watch;
 
-use crate::analyze::{self, AnalyzeError, Options};
-use crate::cli::{Cli, ColorWhen, Doc, Format, Job, OutputArgs, Parts, SourceArgs};
+use crate::analyze::{self, AnalyzeError, CheckError, CheckOptions, Options};
+use crate::cli::{CheckJob, Cli, ColorWhen, Doc, Format, Job, OutputArgs, Parts, SourceArgs};
 use crate::docs;
-use crate::model::{ExplainResult, InputsSummary, LiveRun, Millis, ScanResult, TextFilter};
+use crate::model::{
+    CheckResult, ExplainResult, InputsSummary, LiveRun, Millis, ScanResult, TextFilter,
+};
 use crate::redact::redact_filter;
+use crate::report::check::{counts_line, write_check_with};
+use crate::report::check_alarms::write_alarms;
 use crate::report::escape::terminal_filter;
 use crate::report::inputs::{skipped_warning, strict_error};
 use crate::report::live::live_lines;
 use crate::report::style::{paint, WARNING};
 use crate::report::{write_explain_with, write_scan_with, RenderOptions};
+use crate::source::definitions::FileDefinitions;
 use crate::source::live::save::{read_settings, read_totals};
 use crate::source::live::InsightsSource;
 use crate::source::offline::FileSource;
@@ -57,6 +62,15 @@ impl From<AnalyzeError> for Failure {
     }
 }
 
+impl From<CheckError> for Failure {
+    fn from(e: CheckError) -> Self {
+        match e {
+            CheckError::Analyze(e) => Failure::from(e),
+            CheckError::NothingToCheck(message) => Failure::Exit(exit::INPUT, message),
+        }
+    }
+}
+
 impl From<SourceError> for Failure {
     fn from(e: SourceError) -> Self {
         Failure::from(AnalyzeError::from(e))
@@ -81,9 +95,10 @@ fn usage(message: String) -> Failure {
 pub fn run(cli: Cli) -> Result<u8, Failure> {
     let (job, source, output) = match cli.command.into_parts() {
         Parts::Analysis(job, source, output) => (job, *source, output),
+        Parts::Check(job, source, output) => return run_check(job, &source, &output),
+        Parts::Watch(args, output) => return watch::run(&args, &output),
         // Completions and the man page need no logs.
         Parts::Doc(doc) => return print_doc(doc),
-        Parts::Watch(args, output) => return watch::run(&args, &output),
     };
     let opts = source.options().map_err(usage)?;
     let mut outcome = if source.is_live() {
@@ -93,10 +108,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         let outcome = analyze(&job, &mut FileSource::open(&source.input)?, &opts)?;
         check_strict(outcome, source.strict)?
     };
-    let stderr_color = colored(output.color, &io::stderr());
-    for line in skipped_warning(outcome.inputs(), output.verbose > 0) {
-        eprintln!("{}", paint_warning(&line, stderr_color));
-    }
+    warn_skipped(&outcome, &output);
     render(&mut outcome, &output)?;
     Ok(match job {
         Job::Scan {
@@ -104,6 +116,82 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         } if outcome.has_findings() => exit::FINDINGS,
         _ => 0,
     })
+}
+
+/// Say on stderr which input lines were skipped.
+fn warn_skipped(outcome: &Outcome, output: &OutputArgs) {
+    let stderr_color = colored(output.color, &io::stderr());
+    for line in skipped_warning(outcome.inputs(), output.verbose > 0) {
+        eprintln!("{}", paint_warning(&line, stderr_color));
+    }
+}
+
+/// Why `check` without `--input` stops (exit 2) until its live half comes.
+const LIVE_CHECK_UNAVAILABLE: &str = "check: the live mode (the Amazon Connect and Lambda \
+    APIs) is not available yet; pass --input with exported flows (aws connect \
+    describe-contact-flow --output json), function configurations (aws lambda \
+    get-function-configuration --output json) and, for near misses, cold starts and throttles, \
+    the logs scan reads";
+
+/// `check`: the definitions and the logs from the input files, the
+/// findings (or, with `--emit-alarms`, the alarms) on stdout, exit 1 with
+/// `--fail-on` when a finding is that severe.
+fn run_check(job: CheckJob, source: &SourceArgs, output: &OutputArgs) -> Result<u8, Failure> {
+    if source.is_live() {
+        return Err(usage(LIVE_CHECK_UNAVAILABLE.to_string()));
+    }
+    let logs = source.options().map_err(usage)?;
+    if source.aws.since.is_some() {
+        eprintln!(
+            "note: --since sets a live run's period; from files, the period is --start/--end, \
+             else the whole input"
+        );
+    }
+    let opts = CheckOptions {
+        logs,
+        instance: source.instance.clone(),
+    };
+    let mut definitions = FileDefinitions::open(&source.input)?;
+    let mut files = FileSource::open(&source.input)?;
+    let result = analyze::check(&mut definitions, &mut files, &opts)?;
+    let mut outcome = check_strict(Outcome::Check(result), source.strict)?;
+    warn_skipped(&outcome, output);
+    let failed = |r: &CheckResult| job.fail_on.is_some_and(|s| r.at_least(s) > 0);
+    let code = match &outcome {
+        Outcome::Check(r) if failed(r) => exit::FINDINGS,
+        _ => 0,
+    };
+    match (job.emit_alarms, &outcome) {
+        (Some(format), Outcome::Check(result)) => emit_alarms(result, format)?,
+        _ => render(&mut outcome, output)?,
+    }
+    Ok(code)
+}
+
+/// `--emit-alarms`: the alarms alone on stdout (the findings are counted
+/// on stderr, so a template piped into a file stays a template).
+fn emit_alarms(
+    result: &CheckResult,
+    format: crate::report::check_alarms::AlarmFormat,
+) -> Result<(), Failure> {
+    if result.alarms.is_empty() {
+        return Err(Failure::Exit(
+            exit::INPUT,
+            "no alarms to emit: no flow in the input calls a Lambda function by name".into(),
+        ));
+    }
+    let mut doc = Vec::new();
+    write_alarms(&mut doc, &result.alarms, format)?;
+    let mut out = io::stdout().lock();
+    out.write_all(&doc)?;
+    out.flush()?;
+    if !result.findings.is_empty() {
+        eprintln!(
+            "note: {} (run without --emit-alarms to see them)",
+            counts_line(result)
+        );
+    }
+    Ok(())
 }
 
 /// `completions` and `man`: the document on stdout, exit 0.
@@ -119,6 +207,7 @@ fn print_doc(doc: Doc) -> Result<u8, Failure> {
 enum Outcome {
     Scan(ScanResult),
     Explain(ExplainResult),
+    Check(CheckResult),
 }
 
 impl Outcome {
@@ -126,6 +215,7 @@ impl Outcome {
         match self {
             Outcome::Scan(r) => &r.inputs,
             Outcome::Explain(r) => &r.inputs,
+            Outcome::Check(r) => &r.inputs,
         }
     }
 
@@ -133,6 +223,8 @@ impl Outcome {
         match self {
             Outcome::Scan(r) => r.live = Some(live),
             Outcome::Explain(r) => r.live = Some(live),
+            // Checks run from files only, for now.
+            Outcome::Check(_) => {}
         }
     }
 
@@ -140,6 +232,7 @@ impl Outcome {
         match self {
             Outcome::Scan(r) => r.map_texts(filter),
             Outcome::Explain(r) => r.map_texts(filter),
+            Outcome::Check(r) => r.map_texts(filter),
         }
     }
 
@@ -186,6 +279,7 @@ fn render(outcome: &mut Outcome, output: &OutputArgs) -> Result<(), Failure> {
     match outcome {
         Outcome::Scan(r) => write_scan_with(&mut doc, r, output.output.into(), &options)?,
         Outcome::Explain(r) => write_explain_with(&mut doc, r, output.output.into(), &options)?,
+        Outcome::Check(r) => write_check_with(&mut doc, r, output.output.into(), &options)?,
     }
     let mut out = io::stdout().lock();
     out.write_all(&doc)?;

@@ -71,6 +71,94 @@ pub const INSIGHTS_USD_PER_GB: f64 = 0.005;
 /// `BatchGetTraces` takes one to five trace ids per call.
 pub const XRAY_IDS_PER_CALL: usize = 5;
 
+// ---------------------------------------------------------------------------
+// `check`: the flow language, the budgets, and this tool's thresholds
+// ---------------------------------------------------------------------------
+
+/// The flow-language `Type` of an "Invoke AWS Lambda function" block
+/// (flow logs call it `InvokeExternalResource`).
+pub const INVOKE_LAMBDA_ACTION: &str = "InvokeLambdaFunction";
+
+/// The flow-language `Type` that ends a contact.
+pub const DISCONNECT_ACTION: &str = "DisconnectParticipant";
+
+/// Connect's maximum limit of a synchronous Lambda block: "a maximum of 8
+/// seconds for Synchronous mode" (admin guide, invoke-lambda-function-block;
+/// the flow language: `InvocationTimeLimitSeconds` "no larger than 8").
+pub const MAX_SYNC_BLOCK_LIMIT_MS: u32 = DEFAULT_BLOCK_LIMIT_MS;
+
+/// Connect's maximum limit of an asynchronous Lambda block: "60 seconds
+/// for Asynchronous mode" (same page).
+pub const MAX_ASYNC_BLOCK_LIMIT_MS: u32 = 60_000;
+
+/// "Amazon Connect limits the duration of a sequence of Lambda functions to
+/// 20 seconds" (admin guide 2019-2023, best practices for invoking several
+/// functions). Never on the quotas page, and its current status is unknown
+/// (reference §0b.5): a warning, not a rule. [?] whether asynchronous
+/// invocations count: taken as not (the contact moves on at once).
+pub const LAMBDA_CHAIN_LIMIT_MS: u32 = 20_000;
+
+/// Blocks that play audio, take input or wait, so that a caller is not
+/// left in silence: a chain of Lambda calls ends at them. The admin guide
+/// names the Play prompt block (`MessageParticipant`); the others play or
+/// collect audio too (Loop prompts, Get customer input with DTMF or Lex),
+/// as the AWS posture-assessment sample's chain check also lists them; and
+/// the Wait block, where the contact waits for an event instead of a
+/// function. Any other block (attributes, checks, logging...) runs at once
+/// and does not break a chain. [?] Connect's own accounting of the chain.
+pub const CHAIN_BREAKING_ACTIONS: [&str; 5] = [
+    "MessageParticipant",
+    "MessageParticipantIteratively",
+    "GetParticipantInput",
+    "ConnectParticipantWithLexBot",
+    "Wait",
+];
+
+/// Lambda's default timeout: "The default is 3 seconds" (CreateFunction).
+pub const DEFAULT_FUNCTION_TIMEOUT_S: u32 = 3;
+
+/// The share of a block's limit a successful call may take before it is a
+/// near miss, and the Duration alarm's threshold. This tool's allowance
+/// (issue #14), not an AWS figure.
+pub const HEADROOM_SHARE: f64 = 0.8;
+
+/// A near miss whose p95 reaches this share of the limit is `high`: one
+/// call in twenty is within 5 % of failing. This tool's allowance.
+pub const NEAR_MISS_HIGH_SHARE: f64 = 0.95;
+
+/// Fewer successful calls of a block than this say nothing of its p95: no
+/// near miss is reported on them. This tool's allowance.
+pub const NEAR_MISS_MIN_CALLS: usize = 5;
+
+/// Runtimes whose init is heavy (a JVM or the .NET runtime starting): the
+/// ones SnapStart was made for. This tool's reading of the SnapStart
+/// documentation, by `Runtime` prefix (`java21`, `dotnet8`). [?]
+pub const HEAVY_INIT_RUNTIMES: [&str; 2] = ["java", "dotnet"];
+
+/// Whether a `Runtime` value is one of `HEAVY_INIT_RUNTIMES`.
+pub fn is_heavy_init_runtime(runtime: &str) -> bool {
+    HEAVY_INIT_RUNTIMES.iter().any(|p| runtime.starts_with(p))
+}
+
+/// CloudWatch's namespace of Lambda's metrics.
+pub const LAMBDA_METRICS_NAMESPACE: &str = "AWS/Lambda";
+
+/// The alarms `check --emit-alarms` writes look at one-minute periods and
+/// fire on the first one that breaches: a caller who hit the limit does
+/// not wait for a second minute. This tool's choice.
+pub const ALARM_PERIOD_S: u32 = 60;
+pub const ALARM_EVALUATION_PERIODS: u32 = 1;
+
+/// Whether `name` is a Lambda function name as AWS allows it (letters,
+/// digits, `-` and `_`, at most 64): only such names are written into
+/// alarm templates and shell commands.
+pub fn is_lambda_function_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// Whether `text` is a UUID (8-4-4-4-12 hex digits), as contact ids and
 /// request ids are.
 pub fn is_uuid(text: &str) -> bool {

@@ -9,18 +9,29 @@
 pub mod conventions;
 
 mod config;
+mod contact_flow;
+mod finding;
 mod flow;
+mod function;
 mod lambda;
+mod observed;
 mod run;
 mod text;
 mod verdict;
 mod xray;
 
 pub use config::{FunctionConfig, FunctionSettings};
+pub use contact_flow::{
+    ActionKind, Branch, FlowAction, FlowDefinition, FunctionRef, FunctionTarget, InvocationMode,
+    LambdaCall, RawFlow, Transition,
+};
+pub use finding::{AlarmPlan, CheckResult, CheckScope, Fact, FactValue, Finding, Kind, Severity};
 pub use flow::{FlowEntry, LambdaBlock, Rejection};
+pub use function::{FunctionCatalog, FunctionDefinition};
 pub use lambda::{
     InitKind, InitReportLine, Invocation, InvocationStatus, LambdaRecord, LogLine, Report, TraceRef,
 };
+pub use observed::{CallSample, ObservedBlock};
 pub use run::{
     ConnectTotals, ExplainResult, InputFileSummary, InputsSummary, LiveRun, ScanResult, Scope,
     SkippedLines, TimelineBlock,

@@ -1,6 +1,7 @@
 //! Pure parsers: text in, plain data out. No I/O.
 
 pub mod connect;
+pub mod flow;
 pub mod invocations;
 mod jsonutil;
 pub mod lambda;

@@ -15,6 +15,11 @@
 //!   incident tickets and chat.
 
 pub mod bar;
+pub mod check;
+pub mod check_alarms;
+pub mod check_json;
+pub mod check_markdown;
+pub mod check_table;
 pub mod columns;
 pub mod escape;
 pub mod explain;

@@ -6,6 +6,7 @@
 //! file of several GB never sits in memory. Problems with single lines are
 //! counted in the summary; problems with the file itself are `InputError`s.
 
+mod definitions;
 mod discover;
 mod document;
 mod event;
@@ -19,6 +20,7 @@ use std::fs::{self, File};
 use std::io::{self, BufRead, BufReader, Seek};
 use std::path::{Path, PathBuf};
 
+pub use definitions::{read_definitions, DefinitionDocument};
 pub use discover::discover;
 pub use event::Keep;
 pub use parallel::read_files_ordered;
@@ -30,7 +32,8 @@ const BUFFER_BYTES: usize = 1 << 20;
 const PEEK_BYTES: usize = 8 << 10;
 
 /// The export formats, told apart by content, never by file name: three of
-/// log events, and X-Ray's traces.
+/// log events, X-Ray's traces, and the definitions `check` reads (flows and
+/// function configurations, as the AWS CLI prints them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// `aws logs filter-log-events --output json`, one or more pages.
@@ -42,6 +45,21 @@ pub enum Format {
     /// `aws xray batch-get-traces --output json`, one or more pages: no log
     /// events, read by `read_traces` when traces are asked for.
     XrayTraces,
+    /// `aws connect describe-contact-flow` (or `describe-contact-flow-module`)
+    /// `--output json`: a flow with its content. The definitions below hold
+    /// no log events; `read_definitions` reads them for `check`.
+    ContactFlow,
+    /// A flow-language document itself (`{"Version": "2019-10-30",
+    /// "StartAction", "Actions": [...]}`), as the console exports it.
+    FlowLanguage,
+    /// `aws connect list-contact-flows` pages: names only, nothing to check.
+    ContactFlowList,
+    /// `aws lambda get-function-configuration` (or `get-function`) output.
+    FunctionConfiguration,
+    /// `aws lambda list-functions` pages.
+    FunctionList,
+    /// `aws lambda list-provisioned-concurrency-configs` pages.
+    ProvisionedConcurrency,
 }
 
 impl Format {
@@ -51,7 +69,26 @@ impl Format {
             Format::Ndjson => "ndjson",
             Format::QueryResults => "query-results",
             Format::XrayTraces => "xray-traces",
+            Format::ContactFlow => "contact-flow",
+            Format::FlowLanguage => "flow-language",
+            Format::ContactFlowList => "list-contact-flows",
+            Format::FunctionConfiguration => "function-configuration",
+            Format::FunctionList => "list-functions",
+            Format::ProvisionedConcurrency => "provisioned-concurrency-configs",
         }
+    }
+
+    /// A definition `check` reads (a flow, a function), not log events.
+    pub fn is_definition(self) -> bool {
+        matches!(
+            self,
+            Format::ContactFlow
+                | Format::FlowLanguage
+                | Format::ContactFlowList
+                | Format::FunctionConfiguration
+                | Format::FunctionList
+                | Format::ProvisionedConcurrency
+        )
     }
 }
 
@@ -186,6 +223,8 @@ pub fn read_file_keeping(
         }
         // Traces are not log events: `read_traces` reads them.
         StartKind::Document(Format::XrayTraces) => Format::XrayTraces.as_str(),
+        // Nor are flows and function configurations: `read_definitions`.
+        StartKind::Document(format) if format.is_definition() => format.as_str(),
         StartKind::Document(format) => {
             document::read(reader, start.line_offset, &mut out, path, &start.preview)?;
             format.as_str()
@@ -372,6 +411,22 @@ fn classify(content: &[u8]) -> StartKind {
             StartKind::Document(Format::QueryResults)
         }
         Some(b"Traces" | b"UnprocessedTraceIds") => StartKind::Document(Format::XrayTraces),
+        Some(b"ContactFlow" | b"ContactFlowModule") => StartKind::Document(Format::ContactFlow),
+        // The console writes `Version` first; hand-written flows may not.
+        Some(b"Version" | b"StartAction" | b"Actions" | b"Metadata") => {
+            StartKind::Document(Format::FlowLanguage)
+        }
+        Some(b"ContactFlowSummaryList" | b"ContactFlowModulesSummaryList") => {
+            StartKind::Document(Format::ContactFlowList)
+        }
+        // `get-function` nests the configuration under `Configuration`.
+        Some(b"FunctionName" | b"Configuration") => {
+            StartKind::Document(Format::FunctionConfiguration)
+        }
+        Some(b"Functions") => StartKind::Document(Format::FunctionList),
+        Some(b"ProvisionedConcurrencyConfigs") => {
+            StartKind::Document(Format::ProvisionedConcurrency)
+        }
         _ => StartKind::Lines,
     }
 }
@@ -690,6 +745,38 @@ mod tests {
         assert!(got.is_empty());
         assert_eq!(summary.skipped[0].reason, "missing message");
         assert_eq!(summary.skipped[1].reason, "not an event object");
+    }
+
+    // --- definitions (check) -------------------------------------------------
+
+    /// Flows and function configurations are told by content wherever they
+    /// are, and a log reader counts them read, with no event and no line
+    /// skipped (so `scan` over a folder that also holds them is unchanged).
+    #[test]
+    fn definitions_hold_no_events_and_skip_no_line() {
+        let cases = [
+            (r#"{"ContactFlow": {"Name": "Main", "Content": "{}"}}"#, "contact-flow"),
+            (r#"{"ContactFlowModule": {"Name": "Auth", "Content": "{}"}}"#, "contact-flow"),
+            (
+                "{\n  \"Version\": \"2019-10-30\",\n  \"StartAction\": \"a\",\n  \"Actions\": []\n}",
+                "flow-language",
+            ),
+            (r#"{"ContactFlowSummaryList": []}"#, "list-contact-flows"),
+            (r#"{"FunctionName": "crm", "Timeout": 3}"#, "function-configuration"),
+            (r#"{"Configuration": {"FunctionName": "crm"}, "Code": {}}"#, "function-configuration"),
+            (r#"{"Functions": []}"#, "list-functions"),
+            (r#"{"ProvisionedConcurrencyConfigs": []}"#, "provisioned-concurrency-configs"),
+        ];
+        for (content, format) in cases {
+            let (summary, got) = read_ok(content, Some("/aws/connect/acme"));
+            assert_eq!(summary.format, format, "{content}");
+            assert_eq!((summary.events, got.len()), (0, 0));
+            assert!(
+                summary.skipped.is_empty(),
+                "{content}: {:?}",
+                summary.skipped
+            );
+        }
     }
 
     // --- whole-file problems -------------------------------------------------

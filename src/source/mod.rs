@@ -2,6 +2,7 @@
 //! analysis (see `analyze`): first the Connect flow-log group, then the
 //! Lambda groups around the blocks that matter.
 
+pub mod definitions;
 pub mod files;
 pub mod live;
 pub mod offline;

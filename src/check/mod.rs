@@ -1,0 +1,139 @@
+//! The checks of `check`: timeout budgets that will break before callers
+//! hit them. One module per kind, with its condition, its facts and its
+//! fix side by side (as `classify/rules/` has one per class); `rule` maps
+//! each kind to its module. Pure: flows, configurations and what the logs
+//! said in, sorted findings out.
+//!
+//! Adding a kind: a variant of `model::Kind` (its position is its place in
+//! the report), a module here with its `findings`, an arm in `rule`, a
+//! README line (rule, severity, source), and end-to-end cases that fire and
+//! that must not (`tests/check.rs`).
+
+pub mod alarms;
+pub mod paths;
+mod stats;
+
+mod chain_over_20s;
+mod cold_start_risk;
+mod error_branch_hangs_up;
+mod function_not_active;
+mod missing_function;
+mod near_miss;
+mod throttling;
+mod timeout_below_block_limit;
+
+use crate::model::{
+    Finding, FlowAction, FlowDefinition, FunctionCatalog, FunctionRef, Kind, LambdaCall,
+    ObservedBlock,
+};
+use std::collections::BTreeMap;
+
+/// Everything the checks read.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckInput<'a> {
+    pub flows: &'a [FlowDefinition],
+    pub catalog: &'a FunctionCatalog,
+    /// What the flow logs of the period said, block by block; `None` when
+    /// the input holds no flow logs (the checks that need them say so).
+    pub observed: Option<&'a [ObservedBlock]>,
+}
+
+/// What the checks could not cover, to say beside the findings.
+pub fn notes(input: &CheckInput<'_>) -> Vec<String> {
+    let mut notes = Vec::new();
+    let dynamic = input
+        .flows
+        .iter()
+        .flat_map(|f| f.lambda_calls())
+        .filter(|(_, call)| call.function().is_none())
+        .count();
+    if dynamic > 0 {
+        notes.push(format!(
+            "{dynamic} Lambda block(s) name their function through a flow attribute: their \
+             function's configuration is not checked"
+        ));
+    }
+    for flow in chain_over_20s::cut_walks(input.flows) {
+        notes.push(format!(
+            "chain_over_20s: the walk of {flow} stopped after {} steps; runs past that are not \
+             reported",
+            paths::MAX_STEPS
+        ));
+    }
+    notes
+}
+
+/// Every finding, in report order (`Finding::sort`).
+pub fn check(input: &CheckInput<'_>) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = Kind::all()
+        .iter()
+        .flat_map(|&kind| rule(kind)(input))
+        .collect();
+    Finding::sort(&mut findings);
+    findings
+}
+
+/// The check of each kind.
+fn rule(kind: Kind) -> fn(&CheckInput<'_>) -> Vec<Finding> {
+    match kind {
+        Kind::MissingFunction => missing_function::findings,
+        Kind::FunctionNotActive => function_not_active::findings,
+        Kind::TimeoutBelowBlockLimit => timeout_below_block_limit::findings,
+        Kind::Throttling => throttling::findings,
+        Kind::ColdStartRisk => cold_start_risk::findings,
+        Kind::NearMiss => near_miss::findings,
+        Kind::ChainOver20s => chain_over_20s::findings,
+        Kind::ErrorBranchHangsUp => error_branch_hangs_up::findings,
+    }
+}
+
+/// A flow's Lambda blocks that name their function, by the function and
+/// qualifier they call, in flow order.
+pub(crate) fn calls_by_function(
+    flow: &FlowDefinition,
+) -> BTreeMap<&FunctionRef, Vec<(&FlowAction, &LambdaCall)>> {
+    let mut by_function: BTreeMap<&FunctionRef, Vec<(&FlowAction, &LambdaCall)>> = BTreeMap::new();
+    for (action, call) in flow.lambda_calls() {
+        if let Some(function) = call.function() {
+            by_function
+                .entry(function)
+                .or_default()
+                .push((action, call));
+        }
+    }
+    by_function
+}
+
+/// The identifiers of some blocks.
+pub(crate) fn identifiers(calls: &[(&FlowAction, &LambdaCall)]) -> Vec<String> {
+    calls.iter().map(|(a, _)| a.identifier.clone()).collect()
+}
+
+/// `8 s`, `2.5 s`: a limit as the flow designer shows it.
+pub(crate) fn seconds(ms: f64) -> String {
+    let s = ms / 1000.0;
+    if (s - s.round()).abs() < 1e-9 {
+        format!("{} s", s.round() as i64)
+    } else {
+        format!("{} s", (s * 10.0).round() / 10.0)
+    }
+}
+
+/// Whole seconds, rounded up: a timeout to set.
+pub(crate) fn whole_seconds_up(ms: u32) -> u32 {
+    ms.div_ceil(1000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_read_as_the_designer_writes_them() {
+        assert_eq!(seconds(8000.0), "8 s");
+        assert_eq!(seconds(2500.0), "2.5 s");
+        assert_eq!(seconds(21000.0), "21 s");
+        assert_eq!(whole_seconds_up(2500), 3);
+        assert_eq!(whole_seconds_up(8000), 8);
+    }
+}
