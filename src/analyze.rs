@@ -15,7 +15,7 @@ mod connect;
 mod lambda;
 mod staged;
 
-pub use check::{check, CheckError, CheckOptions};
+pub use check::{check, check_live, CheckError, CheckOptions};
 pub use connect::{ConnectCollector, ConnectData};
 pub use lambda::LambdaCollector;
 

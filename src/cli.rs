@@ -69,8 +69,11 @@ pub enum Command {
     /// documents), function configurations (`aws lambda
     /// get-function-configuration`, `get-function`, `list-functions`,
     /// `list-provisioned-concurrency-configs`) and the logs `scan` reads (for
-    /// near misses, cold starts and throttles). Without --input (live, from
-    /// the Connect and Lambda APIs): not available yet.
+    /// near misses, cold starts and throttles). Without --input, live: the
+    /// instance's flows (Amazon Connect's API), the functions'
+    /// configuration (Lambda's), and over --since (a week by default)
+    /// Logs Insights aggregates of the flow logs and of each function's
+    /// logs, and CloudWatch's Lambda metrics.
     Check {
         #[command(flatten)]
         source: SourceArgs,
@@ -270,7 +273,7 @@ impl WatchArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "AWS (live scans, without --input)")]
 pub struct AwsArgs {
-    /// The period up to --end (or now): 15m, 1h, 2d... [default: 1h]
+    /// The period up to --end (or now): 15m, 1h, 2d... [default: 1h; check: 7d]
     #[arg(long, value_name = "DURATION", value_parser = parse_since, conflicts_with = "start")]
     pub since: Option<Millis>,
     #[command(flatten)]

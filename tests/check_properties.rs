@@ -93,11 +93,8 @@ proptest! {
             }
         }
         let flows = [parsed.flow];
-        let findings = check(&CheckInput {
-            flows: &flows,
-            catalog: &FunctionCatalog::default(),
-            observed: None,
-        });
+        let catalog = FunctionCatalog::default();
+        let findings = check(&CheckInput::offline(&flows, &catalog, None));
         for f in findings {
             prop_assert!(!f.fix.is_empty());
         }

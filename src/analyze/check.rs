@@ -1,8 +1,8 @@
 //! `check`: wire the definitions and the logs into the checks.
 //!
 //! 1. The flows and the function configurations, from a
-//!    `DefinitionSource` (files now; the Connect and Lambda APIs later); the
-//!    flows parsed (`parse::flow`).
+//!    `DefinitionSource` (files, or the Connect and Lambda APIs); the flows
+//!    parsed (`parse::flow`).
 //! 2. The headroom, from a `LogSource`, as `scan` reads it but for every
 //!    block rather than the failed ones: pass 1 keeps every Lambda block of
 //!    the period, pass 2 reads the Lambda logs around them, and every block
@@ -12,20 +12,29 @@
 //!
 //! `scan` and `explain` are untouched: this reads through the same
 //! collectors and parsers, with its own pass-1 sink.
+//!
+//! Live (`check_live`), step 2 reads no log line: the source hands over
+//! what AWS aggregated (`PeriodAggregates`): the flow logs' Lambda blocks
+//! counted by flow, block, function, limit and result (read here with the
+//! entry parser's own readers), each function's own REPORT lines as a few
+//! percentiles, CloudWatch's metrics, and the instance's flow-logging
+//! setting. The calls are not linked to their blocks: see `check::near_miss`.
 
 use super::connect::{is_connect_group, prepare_entry};
 use super::{groups_of_functions, within, AnalyzeError, LambdaCollector, Options};
 use crate::check::{alarms, CheckInput};
 use crate::link::link_blocks;
-use crate::model::conventions::default_lambda_group;
+use crate::model::conventions::{default_lambda_group, DEFAULT_BLOCK_LIMIT_MS};
 use crate::model::{
-    CallSample, CheckResult, CheckScope, FlowDefinition, FlowEntry, FunctionCatalog, FunctionRef,
-    InputFileSummary, InputsSummary, Invocation, InvocationStatus, Millis, ObservedBlock, Origin,
-    Rejection, SkippedLines,
+    BlockCounts, CallSample, CheckResult, CheckScope, FlowDefinition, FlowEntry, FunctionCatalog,
+    FunctionHeadroom, FunctionRef, InputFileSummary, InputsSummary, Invocation, InvocationStatus,
+    Millis, ObservedBlock, Origin, Rejection, SkippedLines,
 };
-use crate::parse::connect::parse_flow_entry;
+use crate::parse::connect::{
+    connect_rejection, parse_flow_entry, split_function_arn, time_limit_ms,
+};
 use crate::parse::flow::parse_flow;
-use crate::source::definitions::DefinitionSource;
+use crate::source::definitions::{DefinitionSource, HeadroomWanted, PeriodAggregates};
 use crate::source::{Accepted, Event, LogSource, Prepared, SourceError};
 use crate::windows::Windows;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -56,12 +65,115 @@ impl From<SourceError> for CheckError {
     }
 }
 
-/// Run every check.
+/// Run every check, from files (or any `LogSource`).
 pub fn check(
     definitions: &mut dyn DefinitionSource,
     logs: &mut dyn LogSource,
     opts: &CheckOptions,
 ) -> Result<CheckResult, CheckError> {
+    let defs = read_definitions(definitions)?;
+    let headroom = read_logs(logs, &opts.logs)?;
+    if defs.flows.is_empty() && headroom.is_none() {
+        return Err(CheckError::NothingToCheck(format!(
+            "nothing to check in {}: no flow (describe-contact-flow output or a flow-language \
+             document) and no Amazon Connect flow logs",
+            logs.describe()
+        )));
+    }
+    let Definitions {
+        flows,
+        wanted,
+        catalog,
+        mut notes,
+        problems,
+    } = defs;
+    let observed = headroom.as_ref().map(|h| h.observed.as_slice());
+    let input = CheckInput::offline(&flows, &catalog, observed);
+    let findings = crate::check::check(&input);
+    notes.extend(not_checked(&flows, &catalog, headroom.as_ref()));
+    notes.extend(crate::check::notes(&input));
+    let mut inputs = merged_inputs(logs.inputs(), definitions.inputs(), &problems);
+    inputs.duplicates_dropped = headroom.as_ref().map_or(0, |h| h.duplicates);
+    let logged = headroom.as_ref().map(|h| Logged {
+        group: h.group.clone(),
+        first: h.first,
+        last: h.last,
+        blocks: h.blocks,
+    });
+    Ok(finish(
+        opts, &flows, &wanted, &catalog, findings, notes, inputs, logged,
+    ))
+}
+
+/// Run every check live: the definitions from the APIs, the period's
+/// evidence aggregated by AWS (no log line is read).
+pub fn check_live<S>(source: &mut S, opts: &CheckOptions) -> Result<CheckResult, CheckError>
+where
+    S: DefinitionSource + PeriodAggregates,
+{
+    let defs = read_definitions(source)?;
+    let Definitions {
+        flows,
+        wanted,
+        catalog,
+        mut notes,
+        problems,
+    } = defs;
+    let instance = source.instance();
+    let counts = source.block_counts()?;
+    let observed = counts.as_ref().map(observed_from_counts);
+    let headroom = source.headroom(&headroom_wanted(&wanted, &catalog))?;
+    let names: Vec<String> = wanted
+        .iter()
+        .map(|f| f.name.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let (metrics, account) = source.metrics(&names)?;
+    let input = CheckInput {
+        flows: &flows,
+        catalog: &catalog,
+        observed: observed.as_deref(),
+        headroom: Some(&headroom),
+        metrics: Some(&metrics),
+        account: account.as_ref(),
+        instance: instance.as_ref(),
+    };
+    let findings = crate::check::check(&input);
+    notes.extend(source.take_notes());
+    notes.extend(live_not_checked(
+        &flows,
+        &catalog,
+        counts.as_ref(),
+        &names,
+        &headroom,
+    ));
+    notes.extend(crate::check::notes(&input));
+    let inputs = merged_inputs(InputsSummary::default(), source.inputs(), &problems);
+    let logged = counts.as_ref().map(|c| Logged {
+        group: c.group.clone(),
+        first: None,
+        last: None,
+        blocks: c.rows.iter().map(|r| r.executions).sum(),
+    });
+    let mut result = finish(
+        opts, &flows, &wanted, &catalog, findings, notes, inputs, logged,
+    );
+    result.live = Some(source.live_run());
+    Ok(result)
+}
+
+/// The flows and configurations, read and parsed.
+struct Definitions {
+    flows: Vec<FlowDefinition>,
+    wanted: Vec<FunctionRef>,
+    catalog: FunctionCatalog,
+    notes: Vec<String>,
+    /// Each flow that could not be used, with its origin.
+    problems: Vec<(String, String)>,
+}
+
+fn read_definitions(definitions: &mut dyn DefinitionSource) -> Result<Definitions, CheckError> {
     let raw = definitions.flows()?;
     let mut notes = Vec::new();
     let archived = raw.iter().filter(|f| f.is_archived()).count();
@@ -94,37 +206,47 @@ pub fn check(
     }
     let wanted = functions_called(&flows);
     let catalog = definitions.functions(&wanted)?;
-    let headroom = read_logs(logs, &opts.logs)?;
-    if flows.is_empty() && headroom.is_none() {
-        return Err(CheckError::NothingToCheck(format!(
-            "nothing to check in {}: no flow (describe-contact-flow output or a flow-language \
-             document) and no Amazon Connect flow logs",
-            logs.describe()
-        )));
-    }
-    let observed = headroom.as_ref().map(|h| h.observed.as_slice());
-    let input = CheckInput {
-        flows: &flows,
-        catalog: &catalog,
-        observed,
-    };
-    let findings = crate::check::check(&input);
-    notes.extend(not_checked(&flows, &catalog, headroom.as_ref()));
-    notes.extend(crate::check::notes(&input));
-    let (alarms, refused) = alarms::plan(&flows);
+    Ok(Definitions {
+        flows,
+        wanted,
+        catalog,
+        notes,
+        problems,
+    })
+}
+
+/// The flow-log group and what it held over the period.
+struct Logged {
+    group: String,
+    first: Option<Millis>,
+    last: Option<Millis>,
+    blocks: u64,
+}
+
+/// The scope, the alarm plan and the result.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    opts: &CheckOptions,
+    flows: &[FlowDefinition],
+    wanted: &[FunctionRef],
+    catalog: &FunctionCatalog,
+    findings: Vec<crate::model::Finding>,
+    mut notes: Vec<String>,
+    inputs: InputsSummary,
+    logged: Option<Logged>,
+) -> CheckResult {
+    let (alarms, refused) = alarms::plan(flows);
     if !refused.is_empty() {
         notes.push(format!(
             "no alarms for {}: not a Lambda function name AWS accepts",
             refused.join(", ")
         ));
     }
-    let mut inputs = merged_inputs(logs.inputs(), definitions.inputs(), &problems);
-    inputs.duplicates_dropped = headroom.as_ref().map_or(0, |h| h.duplicates);
     let scope = CheckScope {
         instance: opts.instance.clone(),
-        connect_group: headroom.as_ref().map(|h| h.group.clone()),
-        start: opts.logs.start.or(headroom.as_ref().and_then(|h| h.first)),
-        end: opts.logs.end.or(headroom.as_ref().and_then(|h| h.last)),
+        connect_group: logged.as_ref().map(|l| l.group.clone()),
+        start: opts.logs.start.or(logged.as_ref().and_then(|l| l.first)),
+        end: opts.logs.end.or(logged.as_ref().and_then(|l| l.last)),
         flows: flows.len() as u64,
         lambda_blocks: flows.iter().map(|f| f.lambda_calls().count() as u64).sum(),
         functions: wanted
@@ -133,15 +255,140 @@ pub fn check(
             .collect::<BTreeSet<_>>()
             .len() as u64,
         function_configurations: catalog.configs.len() as u64,
-        logged_lambda_blocks: headroom.as_ref().map_or(0, |h| h.blocks),
+        logged_lambda_blocks: logged.as_ref().map_or(0, |l| l.blocks),
         not_checked: notes,
     };
-    Ok(CheckResult {
+    CheckResult {
         scope,
         findings,
         alarms,
         inputs,
-    })
+        live: None,
+    }
+}
+
+/// Which functions' logs to ask about, and whether their init counts:
+/// not when every qualifier the blocks call has provisioned concurrency
+/// (what `Invocation::is_cold` says offline from `INIT_START`, which an
+/// aggregate cannot see).
+fn headroom_wanted(wanted: &[FunctionRef], catalog: &FunctionCatalog) -> Vec<HeadroomWanted> {
+    let mut by_name: BTreeMap<&str, bool> = BTreeMap::new();
+    for call in wanted {
+        let on_demand = !catalog.has_provisioned(call);
+        *by_name.entry(call.name.as_str()).or_insert(false) |= on_demand;
+    }
+    by_name
+        .into_iter()
+        .map(|(function, count_init)| HeadroomWanted {
+            function: function.to_string(),
+            count_init,
+        })
+        .collect()
+}
+
+/// The counted rows as blocks: the values read as an entry's are
+/// (`split_function_arn`, `time_limit_ms`, `connect_rejection`), so the
+/// throttles are the ones `scan` and the offline check see.
+fn observed_from_counts(counts: &BlockCounts) -> Vec<ObservedBlock> {
+    let mut observed: BTreeMap<BlockKey, ObservedBlock> = BTreeMap::new();
+    for row in &counts.rows {
+        let Some(arn) = row.function_arn.as_deref().map(json_text) else {
+            continue;
+        };
+        let (name, qualifier) = split_function_arn(&arn);
+        let function = FunctionRef::new(name, qualifier);
+        let limit = row.time_limit.as_deref().and_then(time_limit_ms);
+        let flow = row.flow.as_deref().map(json_text);
+        let block = row.block.as_deref().map(json_text);
+        let limit_ms = limit.unwrap_or(DEFAULT_BLOCK_LIMIT_MS);
+        let key = (
+            flow.clone(),
+            block.clone(),
+            function.clone(),
+            limit_ms,
+            limit.is_none(),
+        );
+        let seen = observed.entry(key).or_insert_with(|| ObservedBlock {
+            flow,
+            block,
+            function,
+            limit_ms,
+            limit_assumed: limit.is_none(),
+            ..ObservedBlock::default()
+        });
+        seen.executions += row.executions;
+        let results = row.results.as_deref().map(json_text);
+        let throttled =
+            results.as_deref().and_then(connect_rejection) == Some(Rejection::Throttled);
+        if throttled {
+            seen.throttled += row.executions;
+            seen.first_throttle = earliest(seen.first_throttle, row.first);
+            seen.last_throttle = seen.last_throttle.max(row.last);
+            if seen.throttle_results.is_none() {
+                seen.throttle_results = results;
+            }
+        }
+    }
+    observed.into_values().collect()
+}
+
+fn earliest(a: Option<Millis>, b: Option<Millis>) -> Option<Millis> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The contents of a JSON string as the query cut it out of an entry
+/// (escapes read); the text itself when it does not read as one.
+fn json_text(raw: &str) -> String {
+    serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap_or_else(|_| raw.to_string())
+}
+
+/// What the live sources left unchecked.
+fn live_not_checked(
+    flows: &[FlowDefinition],
+    catalog: &FunctionCatalog,
+    counts: Option<&BlockCounts>,
+    functions: &[String],
+    headroom: &[FunctionHeadroom],
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    if flows.is_empty() {
+        notes.push(
+            "no flows read from the instance: missing_function, function_not_active, \
+             timeout_below_block_limit, chain_over_20s, error_branch_hangs_up and every check \
+             that needs a block's limit not checked"
+                .to_string(),
+        );
+    } else if catalog.configs.is_empty() && !functions.is_empty() {
+        notes.push(
+            "no function configuration could be read: function_not_active, \
+             timeout_below_block_limit and the configuration evidence of cold_start_risk and \
+             throttling not checked"
+                .to_string(),
+        );
+    }
+    if counts.is_none() {
+        notes.push(
+            "no flow logs read: the throttles Connect logged (throttling's flow_logs evidence) \
+             not checked"
+                .to_string(),
+        );
+    }
+    for function in functions {
+        let reports = headroom
+            .iter()
+            .find(|h| &h.function == function)
+            .map_or(0, |h| h.reports);
+        if reports == 0 {
+            notes.push(format!(
+                "{function}: no REPORT line in its logs over the period: near_miss and the log \
+                 evidence of cold_start_risk not checked for it"
+            ));
+        }
+    }
+    notes
 }
 
 /// Two exports of one flow: the same name, start and blocks.

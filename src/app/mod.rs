@@ -7,6 +7,7 @@
 mod watch;
 
 use crate::analyze::{self, AnalyzeError, CheckError, CheckOptions, Options};
+use crate::cli::live_window;
 use crate::cli::{CheckJob, Cli, ColorWhen, Doc, Format, Job, OutputArgs, Parts, SourceArgs};
 use crate::docs;
 use crate::model::{
@@ -21,6 +22,7 @@ use crate::report::live::live_lines;
 use crate::report::style::{paint, WARNING};
 use crate::report::{write_explain_with, write_scan_with, RenderOptions};
 use crate::source::definitions::FileDefinitions;
+use crate::source::live::check::{CheckSettings, LiveCheck};
 use crate::source::live::save::{read_settings, read_totals};
 use crate::source::live::InsightsSource;
 use crate::source::offline::FileSource;
@@ -126,20 +128,32 @@ fn warn_skipped(outcome: &Outcome, output: &OutputArgs) {
     }
 }
 
-/// Why `check` without `--input` stops (exit 2) until its live half comes.
-const LIVE_CHECK_UNAVAILABLE: &str = "check: the live mode (the Amazon Connect and Lambda \
-    APIs) is not available yet; pass --input with exported flows (aws connect \
-    describe-contact-flow --output json), function configurations (aws lambda \
-    get-function-configuration --output json) and, for near misses, cold starts and throttles, \
-    the logs scan reads";
-
-/// `check`: the definitions and the logs from the input files, the
-/// findings (or, with `--emit-alarms`, the alarms) on stdout, exit 1 with
-/// `--fail-on` when a finding is that severe.
+/// `check`: the definitions and the logs from the input files (or, live,
+/// from the APIs and aggregated by AWS), the findings (or, with
+/// `--emit-alarms`, the alarms) on stdout, exit 1 with `--fail-on` when a
+/// finding is that severe.
 fn run_check(job: CheckJob, source: &SourceArgs, output: &OutputArgs) -> Result<u8, Failure> {
-    if source.is_live() {
-        return Err(usage(LIVE_CHECK_UNAVAILABLE.to_string()));
+    let outcome = if source.is_live() {
+        Outcome::Check(check_live(source, output.verbose)?)
+    } else {
+        check_files(source)?
+    };
+    let mut outcome = check_strict(outcome, source.strict)?;
+    warn_skipped(&outcome, output);
+    let failed = |r: &CheckResult| job.fail_on.is_some_and(|s| r.at_least(s) > 0);
+    let code = match &outcome {
+        Outcome::Check(r) if failed(r) => exit::FINDINGS,
+        _ => 0,
+    };
+    match (job.emit_alarms, &outcome) {
+        (Some(format), Outcome::Check(result)) => emit_alarms(result, format)?,
+        _ => render(&mut outcome, output)?,
     }
+    Ok(code)
+}
+
+/// `check --input`: flows, configurations and logs from files.
+fn check_files(source: &SourceArgs) -> Result<Outcome, Failure> {
     let logs = source.options().map_err(usage)?;
     if source.aws.since.is_some() {
         eprintln!(
@@ -153,19 +167,74 @@ fn run_check(job: CheckJob, source: &SourceArgs, output: &OutputArgs) -> Result<
     };
     let mut definitions = FileDefinitions::open(&source.input)?;
     let mut files = FileSource::open(&source.input)?;
-    let result = analyze::check(&mut definitions, &mut files, &opts)?;
-    let mut outcome = check_strict(Outcome::Check(result), source.strict)?;
-    warn_skipped(&outcome, output);
-    let failed = |r: &CheckResult| job.fail_on.is_some_and(|s| r.at_least(s) > 0);
-    let code = match &outcome {
-        Outcome::Check(r) if failed(r) => exit::FINDINGS,
-        _ => 0,
-    };
-    match (job.emit_alarms, &outcome) {
-        (Some(format), Outcome::Check(result)) => emit_alarms(result, format)?,
-        _ => render(&mut outcome, output)?,
+    Ok(Outcome::Check(analyze::check(
+        &mut definitions,
+        &mut files,
+        &opts,
+    )?))
+}
+
+/// The live period of `check` when neither `--since` nor `--start` says:
+/// a week, so that a weekly peak is in it.
+const CHECK_SINCE_MS: Millis = 7 * 86_400_000;
+
+/// `check` without `--input`: the instance's flows and the functions'
+/// configuration from the APIs, the period (`--since`, a week by default)
+/// aggregated by Logs Insights and CloudWatch; what the queries cost on
+/// stderr, as for `scan`.
+fn check_live(source: &SourceArgs, verbose: u8) -> Result<CheckResult, Failure> {
+    if verbose >= 2 {
+        sdk_debug_log();
     }
-    Ok(code)
+    if source.aws.save_logs.is_some() {
+        return Err(usage(
+            "check: --save-logs is for scan and explain (a live check reads no log line, only \
+             aggregates)"
+                .into(),
+        ));
+    }
+    let now = chrono::Utc::now().timestamp_millis();
+    let since = source.aws.since.or(Some(CHECK_SINCE_MS));
+    let (start, end) = live_window(since, source.start, source.end, now).map_err(usage)?;
+    eprintln!(
+        "window: {} to {} (UTC)",
+        format_time(start),
+        format_time(end)
+    );
+    let target = crate::source::live::Target::from_args(source.instance.as_deref(), None);
+    let (aws, settings) = source
+        .aws
+        .connection
+        .live_settings(target, (start, end), verbose);
+    let check = CheckSettings {
+        instance: source.instance.clone(),
+        log_group: source.log_group.clone(),
+        start,
+        end,
+        now,
+        show_queries: settings.show_queries,
+        trace_calls: settings.trace_calls,
+        runner: settings.runner,
+    };
+    let mut live = LiveCheck::open(&aws, check)?;
+    let mut logs = source.options().map_err(usage)?;
+    logs.connect_group = live.connect_group().map(str::to_string);
+    logs.start = Some(start);
+    logs.end = Some(end);
+    let opts = CheckOptions {
+        logs,
+        instance: source.instance.clone().or_else(|| {
+            live.instance_facts()
+                .map(|i| i.alias.clone().unwrap_or_else(|| i.id.clone()))
+        }),
+    };
+    let result = analyze::check_live(&mut live, &opts)?;
+    if let Some(run) = &result.live {
+        for line in live_lines(run) {
+            eprintln!("{line}");
+        }
+    }
+    Ok(result)
 }
 
 /// `--emit-alarms`: the alarms alone on stdout (the findings are counted
@@ -223,8 +292,7 @@ impl Outcome {
         match self {
             Outcome::Scan(r) => r.live = Some(live),
             Outcome::Explain(r) => r.live = Some(live),
-            // Checks run from files only, for now.
-            Outcome::Check(_) => {}
+            Outcome::Check(r) => r.live = Some(live),
         }
     }
 

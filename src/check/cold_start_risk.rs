@@ -9,13 +9,19 @@
 //!   [?] an alias is taken to point at a version published with it on;
 //! - `vpc` (low): attached to a VPC without provisioned concurrency (the
 //!   network interface is set up at init).
+//!
+//! Live, the `logs` evidence comes from the function's own logs,
+//! aggregated (every call, whoever made it): it fires when the longest
+//! init plus the handler's p95 passes the tightest limit of the blocks
+//! that call it in a flow. How many cold calls would miss is not known
+//! from the aggregates (`cold_calls_over_limit` is null).
 
 use super::stats::percentile;
-use super::{calls_by_function, seconds, CheckInput};
+use super::{calls_by_function, seconds, tightest_calls, CheckInput};
 use crate::model::conventions::is_heavy_init_runtime;
 use crate::model::{
-    Fact, FactValue, Finding, FunctionCatalog, FunctionDefinition, FunctionRef, Kind,
-    ObservedBlock, Severity,
+    Fact, FactValue, Finding, FunctionCatalog, FunctionDefinition, FunctionHeadroom, FunctionRef,
+    Kind, ObservedBlock, Severity,
 };
 use crate::units::whole_ms;
 use std::collections::{BTreeMap, BTreeSet};
@@ -43,10 +49,30 @@ struct Config {
 #[derive(Default)]
 struct LogEvidence {
     cold_calls: u64,
-    over_limit: u64,
+    /// `None` live: the aggregates do not say how many.
+    over_limit: Option<u64>,
+    /// Offline: every cold call's init.
     inits: Vec<f64>,
+    /// Live: the inits' p50 and maximum, as Logs Insights gave them.
+    init_spread: Option<(f64, f64)>,
     handler_p95_ms: f64,
     limit_ms: u32,
+}
+
+impl LogEvidence {
+    fn init_p50(&self) -> Option<f64> {
+        match self.init_spread {
+            Some((p50, _)) => Some(p50),
+            None => percentile(&self.inits, 50.0),
+        }
+    }
+
+    fn init_max(&self) -> Option<f64> {
+        match self.init_spread {
+            Some((_, max)) => Some(max),
+            None => percentile(&self.inits, 100.0),
+        }
+    }
 }
 
 pub(super) fn findings(input: &CheckInput<'_>) -> Vec<Finding> {
@@ -74,6 +100,25 @@ pub(super) fn findings(input: &CheckInput<'_>) -> Vec<Finding> {
             .or_default();
         risk.blocks.extend(block.block.clone());
         merge(risk.logs.get_or_insert_with(LogEvidence::default), evidence);
+    }
+    for headroom in input.headroom.unwrap_or_default() {
+        for (flow, calls) in tightest_calls(input.flows, &headroom.function) {
+            let Some((_, call)) = calls.first() else {
+                continue;
+            };
+            let Some(evidence) = live_evidence(headroom, call.limit_ms) else {
+                continue;
+            };
+            let function = call
+                .function()
+                .map_or(headroom.function.clone(), |f| f.display());
+            let risk = risks
+                .entry((Some(flow.name.clone()), function))
+                .or_default();
+            risk.blocks
+                .extend(calls.iter().map(|(a, _)| a.identifier.clone()));
+            risk.logs = Some(evidence);
+        }
     }
     risks
         .into_iter()
@@ -109,10 +154,27 @@ fn log_evidence(block: &ObservedBlock) -> Option<LogEvidence> {
         .count() as u64;
     (over > 0).then(|| LogEvidence {
         cold_calls: block.cold_inits_ms.len() as u64,
-        over_limit: over,
+        over_limit: Some(over),
         inits: block.cold_inits_ms.clone(),
+        init_spread: None,
         handler_p95_ms: p95,
         limit_ms: block.limit_ms,
+    })
+}
+
+/// Live: the longest init plus the handler's p95 passes `limit_ms`.
+fn live_evidence(h: &FunctionHeadroom, limit_ms: u32) -> Option<LogEvidence> {
+    if !h.init_counted || h.cold_calls == 0 {
+        return None;
+    }
+    let (p95, p50, max) = (h.handler_p95_ms?, h.init_p50_ms?, h.init_max_ms?);
+    (max + p95 > f64::from(limit_ms)).then_some(LogEvidence {
+        cold_calls: h.cold_calls,
+        over_limit: None,
+        inits: Vec::new(),
+        init_spread: Some((p50, max)),
+        handler_p95_ms: p95,
+        limit_ms,
     })
 }
 
@@ -126,7 +188,7 @@ fn merge(into: &mut LogEvidence, more: LogEvidence) {
     };
     into.handler_p95_ms = into.handler_p95_ms.max(more.handler_p95_ms);
     into.cold_calls += more.cold_calls;
-    into.over_limit += more.over_limit;
+    into.over_limit = Some(into.over_limit.unwrap_or(0) + more.over_limit.unwrap_or(0));
     into.inits.extend(more.inits);
 }
 
@@ -186,14 +248,17 @@ fn facts(risk: &Risk, evidence: &[(&str, Severity)]) -> Vec<Fact> {
         Fact::new("provisioned_concurrency", flag(|c| c.provisioned)),
         Fact::new("vpc_attached", flag(|c| c.vpc)),
         Fact::new("cold_calls", int(logs.map(|l| l.cold_calls))),
-        Fact::new("cold_calls_over_limit", int(logs.map(|l| l.over_limit))),
+        Fact::new(
+            "cold_calls_over_limit",
+            int(logs.and_then(|l| l.over_limit)),
+        ),
         Fact::new(
             "init_p50_ms",
-            FactValue::opt_ms(logs.and_then(|l| percentile(&l.inits, 50.0))),
+            FactValue::opt_ms(logs.and_then(LogEvidence::init_p50)),
         ),
         Fact::new(
             "init_max_ms",
-            FactValue::opt_ms(logs.and_then(|l| percentile(&l.inits, 100.0))),
+            FactValue::opt_ms(logs.and_then(LogEvidence::init_max)),
         ),
         Fact::new(
             "handler_p95_ms",
@@ -205,11 +270,13 @@ fn facts(risk: &Risk, evidence: &[(&str, Severity)]) -> Vec<Fact> {
 
 fn key_fact(risk: &Risk, function: &str) -> String {
     if let Some(logs) = &risk.logs {
-        let init = percentile(&logs.inits, 100.0).unwrap_or(0.0);
+        let init = logs.init_max().unwrap_or(0.0);
+        let calls = match logs.over_limit {
+            Some(over) => format!("{over} of {}", logs.cold_calls),
+            None => logs.cold_calls.to_string(),
+        };
         return format!(
-            "{} of {} cold calls: init up to {} + p95 {} > {} limit",
-            logs.over_limit,
-            logs.cold_calls,
+            "{calls} cold calls: init up to {} + p95 {} > {} limit",
             whole_ms(init),
             whole_ms(logs.handler_p95_ms),
             seconds(f64::from(logs.limit_ms))
@@ -237,15 +304,22 @@ fn fix(risk: &Risk, function: &str) -> String {
     let name = function.split(':').next().unwrap_or(function);
     let mut parts = Vec::new();
     if let Some(logs) = &risk.logs {
-        parts.push(format!(
-            "In the logs, {over} of {n} cold calls would miss the {limit} limit: init (up to {init} \
-             ms) plus the handler's p95 ({p95} ms) is more than the block waits.",
-            over = logs.over_limit,
-            n = logs.cold_calls,
-            limit = seconds(f64::from(logs.limit_ms)),
-            init = whole_ms(percentile(&logs.inits, 100.0).unwrap_or(0.0)),
-            p95 = whole_ms(logs.handler_p95_ms),
-        ));
+        let limit = seconds(f64::from(logs.limit_ms));
+        let init = whole_ms(logs.init_max().unwrap_or(0.0));
+        let p95 = whole_ms(logs.handler_p95_ms);
+        parts.push(match logs.over_limit {
+            Some(over) => format!(
+                "In the logs, {over} of {n} cold calls would miss the {limit} limit: init (up to \
+                 {init} ms) plus the handler's p95 ({p95} ms) is more than the block waits.",
+                n = logs.cold_calls,
+            ),
+            None => format!(
+                "In the function's logs ({n} cold calls in the period, whoever made them), the \
+                 longest init ({init} ms) plus the handler's p95 ({p95} ms) is more than the \
+                 {limit} the tightest block waits: a cold call can miss it.",
+                n = logs.cold_calls,
+            ),
+        });
     }
     let latest = risk
         .config

@@ -16,6 +16,7 @@ mod stats;
 mod chain_over_20s;
 mod cold_start_risk;
 mod error_branch_hangs_up;
+mod flow_logging_off;
 mod function_not_active;
 mod missing_function;
 mod near_miss;
@@ -23,8 +24,8 @@ mod throttling;
 mod timeout_below_block_limit;
 
 use crate::model::{
-    Finding, FlowAction, FlowDefinition, FunctionCatalog, FunctionRef, Kind, LambdaCall,
-    ObservedBlock,
+    AccountConcurrency, Finding, FlowAction, FlowDefinition, FunctionCatalog, FunctionHeadroom,
+    FunctionMetrics, FunctionRef, InstanceFacts, Kind, LambdaCall, ObservedBlock,
 };
 use std::collections::BTreeMap;
 
@@ -36,6 +37,35 @@ pub struct CheckInput<'a> {
     /// What the flow logs of the period said, block by block; `None` when
     /// the input holds no flow logs (the checks that need them say so).
     pub observed: Option<&'a [ObservedBlock]>,
+    /// Live: what each function's own logs say of the period, aggregated
+    /// by Logs Insights (every call, whoever made it); `None` offline,
+    /// where the calls are linked to their blocks instead (`observed`).
+    pub headroom: Option<&'a [FunctionHeadroom]>,
+    /// Live: CloudWatch's metrics of each function over the period.
+    pub metrics: Option<&'a [FunctionMetrics]>,
+    /// Live: the account's concurrency.
+    pub account: Option<&'a AccountConcurrency>,
+    /// Live: the Amazon Connect instance, as its API describes it.
+    pub instance: Option<&'a InstanceFacts>,
+}
+
+impl<'a> CheckInput<'a> {
+    /// What files give: flows, configurations, and the flow logs' blocks.
+    pub fn offline(
+        flows: &'a [FlowDefinition],
+        catalog: &'a FunctionCatalog,
+        observed: Option<&'a [ObservedBlock]>,
+    ) -> Self {
+        CheckInput {
+            flows,
+            catalog,
+            observed,
+            headroom: None,
+            metrics: None,
+            account: None,
+            instance: None,
+        }
+    }
 }
 
 /// What the checks could not cover, to say beside the findings.
@@ -84,6 +114,7 @@ fn rule(kind: Kind) -> fn(&CheckInput<'_>) -> Vec<Finding> {
         Kind::NearMiss => near_miss::findings,
         Kind::ChainOver20s => chain_over_20s::findings,
         Kind::ErrorBranchHangsUp => error_branch_hangs_up::findings,
+        Kind::FlowLoggingOff => flow_logging_off::findings,
     }
 }
 
@@ -102,6 +133,33 @@ pub(crate) fn calls_by_function(
         }
     }
     by_function
+}
+
+/// For each flow that calls `function` (by name, any qualifier): its
+/// blocks that call it with the tightest limit, and that limit. What a
+/// function's own logs say (live) is held against these blocks: the logs
+/// do not say which block made a call, and the tightest limit is the one
+/// a slow call breaks first.
+pub(crate) fn tightest_calls<'a>(
+    flows: &'a [FlowDefinition],
+    function: &str,
+) -> Vec<(&'a FlowDefinition, Vec<(&'a FlowAction, &'a LambdaCall)>)> {
+    let mut out = Vec::new();
+    for flow in flows {
+        let calls: Vec<(&FlowAction, &LambdaCall)> = flow
+            .lambda_calls()
+            .filter(|(_, call)| call.function().is_some_and(|f| f.name == function))
+            .collect();
+        let Some(tightest) = calls.iter().map(|(_, c)| c.limit_ms).min() else {
+            continue;
+        };
+        let at_tightest = calls
+            .into_iter()
+            .filter(|(_, c)| c.limit_ms == tightest)
+            .collect();
+        out.push((flow, at_tightest));
+    }
+    out
 }
 
 /// The identifiers of some blocks.

@@ -130,6 +130,39 @@ pub const NEAR_MISS_HIGH_SHARE: f64 = 0.95;
 /// near miss is reported on them. This tool's allowance.
 pub const NEAR_MISS_MIN_CALLS: usize = 5;
 
+/// Concurrency at or above this share of its ceiling (the function's
+/// reserved concurrency, or the account's unreserved concurrency) is a
+/// throttle waiting for the next peak: `throttling` says so (medium). This
+/// tool's allowance, the same 80 % as the headroom.
+pub const CONCURRENCY_NEAR_SHARE: f64 = 0.8;
+
+/// The interval of the metrics read over a period: CloudWatch keeps
+/// 1-minute points for 15 days, 5-minute points for 63 days and hourly
+/// points for 455 days (CloudWatch concepts, "Metrics retention"), and a
+/// request for older data must use at least that interval. Within that,
+/// at most `MAX_METRIC_POINTS` points per metric.
+pub fn metric_period_s(start_age_s: i64, span_s: i64) -> u32 {
+    const DAY: i64 = 86_400;
+    let floor: u32 = if start_age_s > 63 * DAY {
+        3_600
+    } else if start_age_s > 15 * DAY {
+        300
+    } else {
+        60
+    };
+    let mut period = floor;
+    for candidate in [60u32, 300, 3_600, 86_400] {
+        period = candidate.max(floor);
+        if span_s / i64::from(period) <= MAX_METRIC_POINTS {
+            break;
+        }
+    }
+    period
+}
+
+/// The most points per metric `check` asks for (a week of 5-minute points).
+pub const MAX_METRIC_POINTS: i64 = 2_016;
+
 /// Runtimes whose init is heavy (a JVM or the .NET runtime starting): the
 /// ones SnapStart was made for. This tool's reading of the SnapStart
 /// documentation, by `Runtime` prefix (`java21`, `dotnet8`). [?]

@@ -3,7 +3,7 @@
 //! and the fix; and the alarms worth setting on the functions the flows
 //! call.
 
-use super::{InputsSummary, Millis, TextField, TextFilter};
+use super::{InputsSummary, LiveRun, Millis, TextField, TextFilter};
 use std::fmt;
 
 /// What a finding is about. The order of the variants is the order
@@ -40,6 +40,8 @@ pub enum Kind {
     ChainOver20s,
     /// A Lambda block's error branch hangs up without a word.
     ErrorBranchHangsUp,
+    /// The instance's flows write no logs: every later diagnosis is blind.
+    FlowLoggingOff,
 }
 
 impl Kind {
@@ -220,6 +222,8 @@ pub struct CheckResult {
     /// One per function the flows call, by name.
     pub alarms: Vec<AlarmPlan>,
     pub inputs: InputsSummary,
+    /// Live runs only: what the queries scanned and cost.
+    pub live: Option<LiveRun>,
 }
 
 impl CheckResult {

@@ -31,7 +31,10 @@ pub use function::{FunctionCatalog, FunctionDefinition};
 pub use lambda::{
     InitKind, InitReportLine, Invocation, InvocationStatus, LambdaRecord, LogLine, Report, TraceRef,
 };
-pub use observed::{CallSample, ObservedBlock};
+pub use observed::{
+    AccountConcurrency, BlockCount, BlockCounts, CallSample, FunctionHeadroom, FunctionMetrics,
+    InstanceFacts, ObservedBlock,
+};
 pub use run::{
     ConnectTotals, ExplainResult, InputFileSummary, InputsSummary, LiveRun, ScanResult, Scope,
     SkippedLines, TimelineBlock,

@@ -217,7 +217,7 @@ fn lambda_block(params: &RawValue) -> Option<LambdaBlock> {
 }
 
 /// `TimeLimit` in milliseconds; small values are seconds (legacy exports).
-fn time_limit_ms(text: &str) -> Option<u32> {
+pub fn time_limit_ms(text: &str) -> Option<u32> {
     let value = positive_number(text)?;
     if value <= MAX_SECONDS_TIME_LIMIT {
         to_ms(value * 1000.0)

@@ -4,7 +4,7 @@
 //! "function", "blocks", "facts", "fix"}], "inputs"}`. Unknown values are
 //! `null`, never absent; `facts` holds each kind's own numbers, by name.
 
-use super::json::{inputs_out, InputsOut};
+use super::json::{inputs_out, live_out, InputsOut, LiveOut};
 use super::{format_time, SCHEMA_VERSION};
 use crate::model::{CheckResult, CheckScope, FactValue, Finding};
 use serde::Serialize;
@@ -17,6 +17,9 @@ pub struct CheckDoc {
     pub scope: CheckScopeOut,
     pub findings: Vec<FindingOut>,
     pub inputs: InputsOut,
+    /// Live runs only: what the queries scanned and cost (as `scan`'s).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<LiveOut>,
 }
 
 #[derive(Debug, Serialize)]
@@ -50,6 +53,7 @@ pub fn check_doc(result: &CheckResult) -> CheckDoc {
         scope: scope_out(&result.scope),
         findings: result.findings.iter().map(finding_out).collect(),
         inputs: inputs_out(&result.inputs),
+        live: result.live.as_ref().map(live_out),
     }
 }
 

@@ -1,14 +1,20 @@
 //! Where `check` gets flows and function configurations from: the seam
 //! between what is checked and how it is fetched, as `LogSource` is for
 //! log events. `FileDefinitions` reads them from `--input` files (found by
-//! content); a live source will ask Amazon Connect (`ListContactFlows`,
-//! `DescribeContactFlow`) and Lambda (`GetFunctionConfiguration`,
-//! `ListProvisionedConcurrencyConfigs`) for the same data.
+//! content); the live source (`source::live::check`) asks Amazon Connect
+//! (`ListContactFlows`, `DescribeContactFlow`) and Lambda
+//! (`GetFunctionConfiguration`, `ListProvisionedConcurrencyConfigs`) for
+//! the same data.
+//!
+//! Live, the period's evidence comes aggregated by AWS instead of as log
+//! lines (`PeriodAggregates`): Logs Insights `stats` queries and CloudWatch
+//! metrics, a handful of rows whatever the traffic.
 
 use super::files::{discover, read_definitions, DefinitionDocument, InputFile};
 use super::SourceError;
 use crate::model::{
-    FunctionCatalog, FunctionRef, InputFileSummary, InputsSummary, RawFlow, SkippedLines,
+    AccountConcurrency, BlockCounts, FunctionCatalog, FunctionHeadroom, FunctionMetrics,
+    FunctionRef, InputFileSummary, InputsSummary, InstanceFacts, LiveRun, RawFlow, SkippedLines,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -30,6 +36,47 @@ pub trait DefinitionSource {
 
     /// A short description for messages.
     fn describe(&self) -> String;
+}
+
+/// A function whose own logs `check` asks about (live).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadroomWanted {
+    pub function: String,
+    /// Count an `Init Duration` as time Connect waited: not when every
+    /// qualifier the blocks call has provisioned concurrency (those
+    /// environments report the init they ran before any call).
+    pub count_init: bool,
+}
+
+/// What the account says of the period, aggregated by AWS (live `check`):
+/// a few rows per question, never the log lines. Every method degrades:
+/// what cannot be read is a note and `None` (or nothing), never an error,
+/// unless the run cannot go on (credentials, Ctrl-C).
+pub trait PeriodAggregates {
+    /// The Amazon Connect instance the flows are of.
+    fn instance(&mut self) -> Option<InstanceFacts>;
+
+    /// The flow logs' Lambda blocks over the period, counted by flow,
+    /// block, function, limit and result; `None` when there is no
+    /// flow-log group to read.
+    fn block_counts(&mut self) -> Result<Option<BlockCounts>, SourceError>;
+
+    /// What each function's own logs say of the period.
+    fn headroom(&mut self, wanted: &[HeadroomWanted])
+        -> Result<Vec<FunctionHeadroom>, SourceError>;
+
+    /// CloudWatch's metrics of each function, and the account's
+    /// concurrency (`None` when it could not be read).
+    fn metrics(
+        &mut self,
+        functions: &[String],
+    ) -> Result<(Vec<FunctionMetrics>, Option<AccountConcurrency>), SourceError>;
+
+    /// The notes said so far (what could not be read, and why), once each.
+    fn take_notes(&mut self) -> Vec<String>;
+
+    /// What the queries cost.
+    fn live_run(&self) -> LiveRun;
 }
 
 /// Definitions from `--input` files: every file is looked at, and those

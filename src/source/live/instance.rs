@@ -71,14 +71,14 @@ impl From<InstanceError> for SourceError {
 
 /// An instance as Connect lists it.
 #[derive(Debug, Clone)]
-struct Instance {
-    id: String,
-    alias: Option<String>,
+pub(super) struct Instance {
+    pub(super) id: String,
+    pub(super) alias: Option<String>,
 }
 
 /// Whether the instance's flows may write logs ("Enable flow logs").
 #[derive(Debug)]
-enum FlowLogging {
+pub(super) enum FlowLogging {
     On,
     Off,
     /// Not known: why.
@@ -126,6 +126,32 @@ pub async fn flow_log_group(
             )],
             group,
         }),
+    }
+}
+
+/// The instance `wanted` names; without one, the region's only instance
+/// (`check`, which reads the instance's flows, not a log group).
+pub(super) async fn find(
+    client: &Client,
+    wanted: Option<InstanceRef<'_>>,
+    region: &str,
+) -> Result<Instance, InstanceError> {
+    match wanted {
+        Some(InstanceRef::Alias(alias)) => by_alias(client, alias, region).await,
+        Some(InstanceRef::IdOrArn(text)) => by_id_or_arn(client, text, region).await,
+        None => {
+            let instances = list_instances(client)
+                .await
+                .map_err(|e| connect_failure(&e, LIST, region))?;
+            match instances.as_slice() {
+                [only] => Ok(only.clone()),
+                _ => Err(InstanceError::NotFound {
+                    wanted: "(no --instance given)".into(),
+                    region: region.to_string(),
+                    existing: Ok(names(&instances)),
+                }),
+            }
+        }
     }
 }
 
@@ -229,7 +255,7 @@ fn names(instances: &[Instance]) -> Vec<String> {
     names
 }
 
-async fn flow_logging(client: &Client, id: &str) -> FlowLogging {
+pub(super) async fn flow_logging(client: &Client, id: &str) -> FlowLogging {
     let answer = client
         .describe_instance_attribute()
         .instance_id(id)
@@ -257,7 +283,11 @@ async fn flow_logging(client: &Client, id: &str) -> FlowLogging {
 
 /// A failed Connect call: a denial becomes a fallback (one line, naming
 /// the action), anything else the run's error.
-fn connect_failure<E, R>(e: &SdkError<E, R>, action: &str, resource: &str) -> InstanceError
+pub(super) fn connect_failure<E, R>(
+    e: &SdkError<E, R>,
+    action: &str,
+    resource: &str,
+) -> InstanceError
 where
     E: ProvideErrorMetadata + Error + Send + Sync + 'static,
     R: std::fmt::Debug + HttpStatus,

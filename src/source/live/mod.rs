@@ -5,6 +5,7 @@
 //! JSON fields per event, so the filters match on `@message`).
 
 pub mod aws_error;
+pub mod check;
 pub mod connect;
 mod credentials;
 mod instance;
@@ -80,6 +81,13 @@ pub const ALLOWED_CALLS: &[&str] = &[
     "connect:ListInstances",
     "connect:DescribeInstance",
     "connect:DescribeInstanceAttribute",
+    "connect:ListContactFlows",
+    "connect:DescribeContactFlow",
+    "connect:ListContactFlowModules",
+    "connect:DescribeContactFlowModule",
+    "lambda:GetFunctionConcurrency",
+    "lambda:GetAccountSettings",
+    "cloudwatch:GetMetricData",
     "xray:BatchGetTraces",
 ];
 

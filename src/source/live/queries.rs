@@ -83,6 +83,55 @@ pub fn totals_contacts_query() -> String {
     )
 }
 
+/// `check`'s flow-log question: every Lambda block of the period, counted
+/// by flow, block, function, limit and result (the `Results` text up to its
+/// request id, so that many throttles are one row), with the first and the
+/// last entry of each row. A handful of rows, whatever the traffic; the
+/// values are read on the client by the entry parser's own readers.
+pub fn block_counts_query() -> String {
+    [
+        "fields @timestamp, @message".to_string(),
+        format!("| filter {}", lambda_block_term()),
+        r#"| parse @message /"ContactFlowName"\s*:\s*"(?<flow>(?:[^"\\]|\\.)*)"/"#.to_string(),
+        r#"| parse @message /"Identifier"\s*:\s*"(?<block>(?:[^"\\]|\\.)*)"/"#.to_string(),
+        r#"| parse @message /"FunctionArn"\s*:\s*"(?<function>[^"]*)"/"#.to_string(),
+        r#"| parse @message /"(?:TimeLimit|InvocationTimeLimitSeconds)"\s*:\s*"?(?<limit>[0-9.]+)/"#
+            .to_string(),
+        r#"| parse @message /"Results"\s*:\s*"(?<results>[^"]*?)(?:;\s*Request ?I[Dd]:[^"]*)?"/"#
+            .to_string(),
+        "| stats count(*) as executions, min(@timestamp) as first, max(@timestamp) as last by flow, block, function, limit, results"
+            .to_string(),
+    ]
+    .join("\n")
+}
+
+/// `check`'s question to a function's own logs: its REPORT lines (text,
+/// or the JSON format's `platform.report`), their numbers parsed out of
+/// `@message` (Insights' `@duration` is not known to be filled for JSON
+/// logs), grouped by outcome: the row without `failed` holds the calls that
+/// did not end in a timeout or an error. `wait` is what Connect waited: the
+/// handler plus the init or restore, unless `count_init` is false (the
+/// blocks call only qualifiers with provisioned concurrency).
+pub fn headroom_query(count_init: bool) -> String {
+    let wait = if count_init {
+        "| fields duration + coalesce(init, restore, 0) as wait"
+    } else {
+        "| fields duration as wait"
+    };
+    [
+        "fields @timestamp, @message",
+        r#"| filter @message like /^REPORT RequestId: / or @message like "platform.report""#,
+        r#"| parse @message /(?:RequestId: \S+\s+Duration: |"metrics"\s*:\s*\{[^}]*?"durationMs"\s*:\s*)(?<duration>[0-9.]+)/"#,
+        r#"| parse @message /(?:Init Duration: |"initDurationMs"\s*:\s*)(?<init>[0-9.]+)/"#,
+        r#"| parse @message /(?:Restore Duration: |"restoreDurationMs"\s*:\s*)(?<restore>[0-9.]+)/"#,
+        r#"| parse @message /(?<failed>Status: (?:timeout|error)|"status"\s*:\s*"(?:timeout|error|failure))/"#,
+        wait,
+        "| fields coalesce(init, restore) as cold",
+        "| stats count(duration) as calls, pct(wait, 50) as wait_p50, pct(wait, 95) as wait_p95, pct(wait, 99) as wait_p99, max(wait) as wait_max, pct(duration, 95) as handler_p95, count(cold) as cold_calls, pct(cold, 50) as init_p50, max(cold) as init_max by failed",
+    ]
+    .join("\n")
+}
+
 /// Pass 2: every line of a function's group inside a window (custom lines
 /// carry the ContactId; platform lines the timings).
 pub fn lambda_query() -> String {
