@@ -307,6 +307,11 @@ pub struct AwsConnection {
     /// Logs Insights queries run at once (the account allows 100 in all).
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=100))]
     pub max_concurrent_queries: u16,
+    /// Read every Lambda block of the period in one stage, as before the
+    /// two stages: only for the benchmark that compares the plans
+    /// (scripts/bench_live.sh).
+    #[arg(long, hide = true)]
+    pub single_stage: bool,
 }
 
 #[derive(Debug, Args)]
@@ -523,6 +528,7 @@ impl AwsConnection {
             save_logs: None,
             force: false,
             trace_calls: verbose > 0,
+            single_stage: self.single_stage,
             runner: RunnerConfig {
                 max_concurrent: usize::from(self.max_concurrent_queries),
                 ..RunnerConfig::default()

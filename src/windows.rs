@@ -5,7 +5,7 @@
 
 use crate::model::conventions::{CLOCK_SLACK_MS, INIT_LIMIT_MS};
 use crate::model::{FlowEntry, LambdaBlock, Millis};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The window a block's invocation must arrive in: `[T − L − 2 s, T + L + 2 s]`.
 /// Connect's `Timestamp` may mark the block's start or its completion (the
@@ -184,6 +184,77 @@ impl Windows {
 }
 
 /// Sort and merge overlapping ranges.
+/// Per function, the merged time ranges (epoch ms, inclusive) whose Lambda
+/// blocks a staged source reads in stage 2: only blocks of the same
+/// function compete for an invocation (`Windows::touches`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Neighbourhoods {
+    by_function: BTreeMap<String, Vec<(Millis, Millis)>>,
+}
+
+impl Neighbourhoods {
+    /// The neighbourhoods of `blocks` (Lambda blocks; others are ignored)
+    /// when no block's limit exceeds `assumed_limit_ms`.
+    pub fn around(blocks: &[&FlowEntry], assumed_limit_ms: u32) -> Self {
+        let mut by_function: BTreeMap<String, Vec<(Millis, Millis)>> = BTreeMap::new();
+        for block in blocks {
+            if let Some(lambda) = &block.lambda {
+                by_function
+                    .entry(lambda.function_name.clone())
+                    .or_default()
+                    .push(neighbourhood(block, lambda, assumed_limit_ms));
+            }
+        }
+        for ranges in by_function.values_mut() {
+            *ranges = merge(std::mem::take(ranges));
+        }
+        Neighbourhoods { by_function }
+    }
+
+    /// What of these lies outside `taken`.
+    pub fn without(&self, taken: &Neighbourhoods) -> Neighbourhoods {
+        let by_function = self
+            .by_function
+            .iter()
+            .map(|(f, ranges)| (f.clone(), subtract(ranges, taken.ranges(f))))
+            .filter(|(_, ranges)| !ranges.is_empty())
+            .collect();
+        Neighbourhoods { by_function }
+    }
+
+    /// These and `other`, merged.
+    pub fn add(&mut self, other: &Neighbourhoods) {
+        for (function, ranges) in &other.by_function {
+            let mine = self.by_function.entry(function.clone()).or_default();
+            mine.extend_from_slice(ranges);
+            *mine = merge(std::mem::take(mine));
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_function.is_empty()
+    }
+
+    /// The merged ranges of `function`.
+    pub fn ranges(&self, function: &str) -> &[(Millis, Millis)] {
+        self.by_function.get(function).map_or(&[], Vec::as_slice)
+    }
+
+    /// Each function with its ranges, by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[(Millis, Millis)])> {
+        self.by_function
+            .iter()
+            .map(|(f, ranges)| (f.as_str(), ranges.as_slice()))
+    }
+
+    /// Whether a block of `function` at `t` is inside.
+    pub fn contains(&self, function: &str, t: Millis) -> bool {
+        self.ranges(function)
+            .iter()
+            .any(|&(lo, hi)| lo <= t && t <= hi)
+    }
+}
+
 /// What of `ranges` (merged, sorted) lies outside `taken` (merged,
 /// sorted): the parts still to read.
 pub fn subtract(ranges: &[(Millis, Millis)], taken: &[(Millis, Millis)]) -> Vec<(Millis, Millis)> {

@@ -315,13 +315,14 @@ fn show_queries_prints_the_queries_on_stderr_only() {
         .unwrap();
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    // Stage 1 selects the failed blocks; stage 2 every Lambda block.
+    // Stage 1 selects the failed blocks; stage 2 every Lambda block of the
+    // failed block's function.
     assert!(
         stderr.contains(r#"| filter (@message like "InvokeExternalResource" or @message like "InvokeLambdaFunction") and @message like '"Results"' and @message not like '"ExternalResults"'"#),
         "{stderr}"
     );
     assert!(
-        stderr.contains("| filter @message like \"InvokeExternalResource\""),
+        stderr.contains(r#"| filter (@message like "InvokeExternalResource" or @message like "InvokeLambdaFunction") and (@message like "function:billing" or @message like '"billing')"#),
         "{stderr}"
     );
     assert!(stderr.contains("| stats count(*) as blocks"), "{stderr}");
@@ -643,6 +644,7 @@ fn calls_nothing_outside_the_iam_policy() {
             save_logs: None,
             force: false,
             trace_calls: false,
+            single_stage: false,
             runner: RunnerConfig::default(),
         };
         let mut source = InsightsSource::with_config(rt, &config, settings).unwrap();
@@ -830,7 +832,8 @@ fn the_connect_filters_keep_every_row_the_engine_uses() {
     use connect_timeouts::parse::connect::parse_flow_entry;
     use connect_timeouts::source::files::{discover, read_file};
     use connect_timeouts::source::live::queries::{
-        connect_query, evaluate_filter, failed_blocks_query, failed_row_wanted, lambda_query,
+        connect_query, evaluate_filter, failed_blocks_query, failed_row_wanted,
+        function_blocks_query, function_row_wanted, lambda_query,
     };
 
     let scenario_dir = tempfile::tempdir().unwrap();
@@ -879,6 +882,25 @@ fn the_connect_filters_keep_every_row_the_engine_uses() {
             assert_eq!(failed_row_wanted(ev.message, None), is_failed);
             let explain_stage_1 = failed_blocks_query(Some(&entry.contact_id));
             assert_eq!(evaluate_filter(&explain_stage_1, ev.message), Ok(true));
+            if let Some(lambda) = &entry.lambda {
+                // Stage 2 keeps the block for its own function, not for
+                // another one.
+                let own = function_blocks_query(&lambda.function_name, None);
+                assert_eq!(
+                    evaluate_filter(&own, ev.message),
+                    Ok(true),
+                    "{}",
+                    ev.message
+                );
+                assert!(function_row_wanted(ev.message, &lambda.function_name, None));
+                let other = function_blocks_query("some-other-function", None);
+                assert_eq!(evaluate_filter(&other, ev.message), Ok(false));
+                assert!(!function_row_wanted(
+                    ev.message,
+                    "some-other-function",
+                    None
+                ));
+            }
             if entry.lambda.is_some() {
                 blocks += 1;
                 assert_eq!(

@@ -578,6 +578,7 @@ fn reading_traces_calls_nothing_outside_the_iam_policy() {
         save_logs: None,
         force: false,
         trace_calls: false,
+        single_stage: false,
         runner: RunnerConfig::default(),
     };
     let mut source = InsightsSource::with_config(rt, &config, settings).unwrap();

@@ -11,10 +11,10 @@ mod common;
 use common::*;
 use connect_timeouts::analyze::{explain, scan, Options};
 use connect_timeouts::model::{FunctionSettings, InputsSummary, Millis, ScanResult, TraceBatch};
-use connect_timeouts::source::live::queries::{connect_row_wanted, failed_row_wanted};
+use connect_timeouts::source::live::queries::{failed_row_wanted, function_row_wanted};
 use connect_timeouts::source::offline::FileSource;
 use connect_timeouts::source::{Accepted, Event, LogSource, Prepare, Prepared, SourceError};
-use connect_timeouts::windows::Windows;
+use connect_timeouts::windows::{Neighbourhoods, Windows};
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
@@ -32,8 +32,8 @@ struct Staged {
     rows: Vec<Row>,
     contact: Option<String>,
     delivered: HashSet<usize>,
-    /// The ranges stage 2 was asked for.
-    asked: Vec<(Millis, Millis)>,
+    /// The ranges stage 2 was asked for, by function.
+    asked: Vec<(String, Millis, Millis)>,
 }
 
 impl Staged {
@@ -113,17 +113,26 @@ impl LogSource for Staged {
 
     fn connect_events_in(
         &mut self,
-        ranges: &[(Millis, Millis)],
+        neighbourhoods: &Neighbourhoods,
         _: &(dyn Fn(&str) -> bool + Sync),
         sink: &mut dyn FnMut(&Event<'_>, Option<&Prepared>) -> Accepted,
     ) -> Result<(), SourceError> {
-        self.asked.extend_from_slice(ranges);
         let contact = self.contact.clone();
-        let inside = |t: Millis| ranges.iter().any(|&(lo, hi)| lo <= t && t <= hi);
-        self.deliver(
-            &|r| inside(r.timestamp) && connect_row_wanted(&r.message, contact.as_deref()),
-            sink,
-        );
+        for (function, ranges) in neighbourhoods.iter() {
+            self.asked.extend(
+                ranges
+                    .iter()
+                    .map(|&(lo, hi)| (function.to_string(), lo, hi)),
+            );
+            let inside = |t: Millis| neighbourhoods.contains(function, t);
+            self.deliver(
+                &|r| {
+                    inside(r.timestamp)
+                        && function_row_wanted(&r.message, function, contact.as_deref())
+                },
+                sink,
+            );
+        }
         Ok(())
     }
 
@@ -204,14 +213,20 @@ fn both_plans_give_the_same_failures_on_every_fixture() {
         let two_stage = scan(&mut staged, &opts).unwrap();
         assert_eq!(answer(&two_stage), answer(&whole), "{}", dir.display());
         assert!(!whole.failures.is_empty(), "{}", dir.display());
-        // Stage 2 read only around the failures: every range holds one.
-        for &(lo, hi) in &staged.asked {
+        // Stage 2 read only around the failures: every range holds one of
+        // its function's.
+        for (function, lo, hi) in &staged.asked {
             assert!(
-                whole
-                    .failures
-                    .iter()
-                    .any(|f| lo <= f.block.timestamp && f.block.timestamp <= hi),
-                "{}: a range with no failure: {lo}..{hi}",
+                whole.failures.iter().any(|f| {
+                    let t = f.block.timestamp;
+                    *lo <= t
+                        && t <= *hi
+                        && f.block
+                            .lambda
+                            .as_ref()
+                            .is_some_and(|l| &l.function_name == function)
+                }),
+                "{}: a range with no failure of {function}: {lo}..{hi}",
                 dir.display()
             );
         }

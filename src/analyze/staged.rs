@@ -6,9 +6,8 @@
 use super::connect::{is_connect_group, prepare_entry, ConnectCollector, ConnectData};
 use super::{AnalyzeError, Options};
 use crate::model::conventions::DEFAULT_BLOCK_LIMIT_MS;
-use crate::model::Millis;
 use crate::source::LogSource;
-use crate::windows::{merge, neighbourhood, subtract};
+use crate::windows::Neighbourhoods;
 
 /// Rounds of stage 2 at most. A round adds what the previous one showed
 /// was needed: a neighbour with a longer limit than assumed, or a failed
@@ -28,28 +27,22 @@ pub fn read_staged(
         collector.push(ev, Some(&prepared))
     };
     source.failed_connect_events(&wanted, &mut |ev, _| push(&mut collector, ev))?;
-    let mut fetched: Vec<(Millis, Millis)> = Vec::new();
+    let mut fetched = Neighbourhoods::default();
     for _ in 0..MAX_ROUNDS {
-        let missing = subtract(&needed(&collector), &fetched);
+        let missing = needed(&collector).without(&fetched);
         if missing.is_empty() {
             break;
         }
         source.connect_events_in(&missing, &wanted, &mut |ev, _| push(&mut collector, ev))?;
-        fetched.extend(missing);
-        fetched = merge(fetched);
+        fetched.add(&missing);
     }
     collector.finish(&source.known_groups(), &source.describe())
 }
 
-/// The time ranges stage 2 must have read: the neighbourhood of every
-/// block `finish` keeps neighbours near, assuming no block's limit exceeds
-/// the longest seen (or Connect's synchronous maximum).
-fn needed(collector: &ConnectCollector<'_>) -> Vec<(Millis, Millis)> {
+/// What stage 2 must have read: the neighbourhood of every block `finish`
+/// keeps neighbours near, assuming no block's limit exceeds the longest
+/// seen (or Connect's synchronous maximum).
+fn needed(collector: &ConnectCollector<'_>) -> Neighbourhoods {
     let assumed = collector.longest_limit_ms().max(DEFAULT_BLOCK_LIMIT_MS);
-    let ranges = collector
-        .near_blocks()
-        .into_iter()
-        .filter_map(|b| b.lambda.as_ref().map(|l| neighbourhood(b, l, assumed)))
-        .collect();
-    merge(ranges)
+    Neighbourhoods::around(&collector.near_blocks(), assumed)
 }

@@ -8,7 +8,7 @@ pub mod live;
 pub mod offline;
 
 use crate::model::{ConnectTotals, FunctionSettings, InputsSummary, Millis, TraceBatch};
-use crate::windows::Windows;
+use crate::windows::{Neighbourhoods, Windows};
 use std::collections::BTreeMap;
 
 /// One log event, borrowed from the source's buffers.
@@ -103,11 +103,11 @@ pub trait LogSource {
         Ok(())
     }
 
-    /// Stage 2: at least every Lambda block inside `ranges` (epoch ms,
-    /// inclusive), and never an event an earlier stage delivered.
+    /// Stage 2: at least every Lambda block of each function inside its
+    /// ranges, and never an event an earlier stage delivered.
     fn connect_events_in(
         &mut self,
-        _ranges: &[(Millis, Millis)],
+        _neighbourhoods: &Neighbourhoods,
         _wanted: &(dyn Fn(&str) -> bool + Sync),
         _sink: &mut dyn FnMut(&Event<'_>, Option<&Prepared>) -> Accepted,
     ) -> Result<(), SourceError> {

@@ -1,10 +1,19 @@
 //! A moto server (the AWS wire protocol on 127.0.0.1) per test, seeded
 //! through boto3 from the same virtualenv; killed on drop.
 //!
-//! The server runs with one fix to moto 5.2.5's wire format (`SERVER`): it
-//! writes a Connect instance's `CreatedTime` as an ISO-8601 string, where
-//! AWS (restJson1) sends epoch seconds, and the Rust SDK refuses the string,
-//! so ListInstances and DescribeInstance would fail on any instance.
+//! The server runs with three changes to moto 5.2.5 (`SERVER`):
+//! - a fix to its wire format: it writes a Connect instance's `CreatedTime`
+//!   as an ISO-8601 string, where AWS (restJson1) sends epoch seconds, and
+//!   the Rust SDK refuses the string, so ListInstances and DescribeInstance
+//!   would fail on any instance;
+//! - DescribeInstanceAttribute, which moto lacks (see `CONNECT_FLOW_LOGS`);
+//! - Logs Insights queries evaluated by tests/support/insights_eval.py:
+//!   moto alone ignores `filter`, `parse` and `stats` and answers every
+//!   event of the window; with it, the queries' filters and aggregations are
+//!   what the live tests prove, and a query outside the subset the tool
+//!   emits fails StartQuery with MalformedQueryException (HTTP 400). Rows of
+//!   a query without filter/parse/stats are exactly moto's own.
+//!
 //! Nothing else of moto changes.
 
 use std::io::{Read, Write};
@@ -36,9 +45,33 @@ fn moto_server() -> PathBuf {
     path
 }
 
-/// moto's server with Connect's `CreatedTime` in epoch seconds.
+/// The virtualenv's python, next to `moto_server` (it has moto and boto3).
+pub fn python() -> PathBuf {
+    moto_server().with_file_name("python")
+}
+
+/// tests/support: the seed script and the Logs Insights evaluator.
+pub fn support_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support")
+}
+
+/// moto's server with Connect's `CreatedTime` in epoch seconds,
+/// DescribeInstanceAttribute, and Logs Insights queries evaluated by
+/// tests/support/insights_eval.py (found through `INSIGHTS_EVAL_DIR`).
 const SERVER: &str = r#"
+import os
 import sys
+
+# Logs Insights: moto 5.2.5 ignores filter, parse and stats (every event of
+# the window comes back). LogQuery calls moto.logs.models.execute_query when
+# StartQuery runs; the evaluator has its signature and result shape, and
+# raises MalformedQueryException (HTTP 400) for a query outside the subset.
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.environ["INSIGHTS_EVAL_DIR"])
+import insights_eval
+import moto.logs.models as logs_models
+logs_models.execute_query = insights_eval.execute_query
+
 from moto.connect.models import Instance
 
 def epoch_created_time(to_dict):
@@ -113,6 +146,7 @@ impl Moto {
         let port = free_port();
         let child = Command::new(server.with_file_name("python"))
             .args(["-c", SERVER, "-H", "127.0.0.1", "-p", &port.to_string()])
+            .env("INSIGHTS_EVAL_DIR", support_dir())
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -146,7 +180,7 @@ impl Moto {
     /// and ARNs by alias, the user's keys.
     pub fn seed(&self, spec: &serde_json::Value) -> serde_json::Value {
         let python = self.server.with_file_name("python");
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/moto_seed.py");
+        let script = support_dir().join("moto_seed.py");
         let mut child = Command::new(python)
             .arg(script)
             .arg(&self.url)

@@ -10,6 +10,7 @@ use super::query::{QuerySpec, Record, Row};
 use super::{ceil_seconds, queries, InsightsSource};
 use crate::model::{ConnectTotals, Millis, SkippedLines};
 use crate::source::{Accepted, Event, Prepared, SourceError};
+use crate::windows::Neighbourhoods;
 use std::collections::BTreeMap;
 
 /// A row's identity by content: the same event returned by two queries
@@ -75,29 +76,54 @@ impl InsightsSource {
         self.deliver(&labels[0], rows, &keep, wanted, sink)
     }
 
-    /// Stage 2: every Lambda block (and the explained contact's entries)
-    /// inside `ranges`, merged to whole seconds, but what stage 1 delivered.
+    /// Stage 2: each function's Lambda blocks (and the explained contact's
+    /// entries) inside its ranges, merged to whole seconds, but what an
+    /// earlier query delivered.
     pub(super) fn neighbours(
         &mut self,
-        ranges: &[(Millis, Millis)],
+        neighbourhoods: &Neighbourhoods,
         wanted: &(dyn Fn(&str) -> bool + Sync),
         sink: &mut Sink<'_>,
     ) -> Result<(), SourceError> {
         let contact = self.settings.contact.clone();
-        let specs: Vec<QuerySpec> = second_ranges(ranges)
-            .into_iter()
-            .map(|window| self.connect_spec(queries::connect_query(contact.as_deref()), window))
-            .collect();
+        let mut specs = Vec::new();
+        let mut functions = Vec::new();
+        for (function, ranges) in neighbourhoods.iter() {
+            let query = queries::function_blocks_query(function, contact.as_deref());
+            for window in second_ranges(ranges) {
+                specs.push(self.connect_spec(query.clone(), window));
+                functions.push(function.to_string());
+            }
+        }
         if specs.is_empty() {
             return Ok(());
         }
         let labels = labels(&specs);
         let results = self.run(specs)?;
-        let keep = |m: &str| queries::connect_row_wanted(m, contact.as_deref());
-        for (label, rows) in labels.iter().zip(results) {
+        for ((label, rows), function) in labels.iter().zip(results).zip(&functions) {
+            let keep = |m: &str| queries::function_row_wanted(m, function, contact.as_deref());
             self.deliver(label, rows, &keep, wanted, sink)?;
         }
         Ok(())
+    }
+
+    /// One stage (`--single-stage`, the plan before): every Lambda block
+    /// of the period; the analysis counts the totals from them.
+    pub(super) fn whole_period(
+        &mut self,
+        wanted: &(dyn Fn(&str) -> bool + Sync),
+        sink: &mut Sink<'_>,
+    ) -> Result<(), SourceError> {
+        let contact = self.settings.contact.clone();
+        let window = (
+            self.settings.start.div_euclid(1000),
+            ceil_seconds(self.settings.end),
+        );
+        let spec = self.connect_spec(queries::connect_query(contact.as_deref()), window);
+        let label = format!("query {}", spec.window());
+        let rows = self.run(vec![spec])?.into_iter().flatten().collect();
+        let keep = |m: &str| queries::connect_row_wanted(m, contact.as_deref());
+        self.deliver(&label, rows, &keep, wanted, sink)
     }
 
     fn connect_spec(&self, query: String, (start, end): (i64, i64)) -> QuerySpec {

@@ -28,7 +28,7 @@ use crate::model::{
     Millis, SkippedLines, TraceBatch,
 };
 use crate::units::{format_time, human_bytes};
-use crate::windows::{tail_for, Windows};
+use crate::windows::{tail_for, Neighbourhoods, Windows};
 use aws_config::SdkConfig;
 use query::{QuerySpec, Record, Row, RunnerConfig, Stats};
 use runtime::{block_or_interrupt, interrupted, listen_for_ctrl_c};
@@ -66,6 +66,9 @@ pub struct LiveSettings {
     pub force: bool,
     /// `--verbose`: print every AWS call (stderr) instead of a progress bar.
     pub trace_calls: bool,
+    /// Pass 1 in one stage, every Lambda block of the period (the plan
+    /// before the two stages): for the benchmark that compares them.
+    pub single_stage: bool,
     pub runner: RunnerConfig,
 }
 
@@ -367,14 +370,11 @@ impl LogSource for InsightsSource {
         _prepare: &Prepare<'_>,
         sink: &mut dyn FnMut(&Event<'_>, Option<&Prepared>) -> Accepted,
     ) -> Result<(), SourceError> {
-        // One stage (not used by the analysis, which stages a live source,
-        // but a `LogSource` delivers on request): the whole period.
-        let ranges = [(self.settings.start, self.settings.end)];
-        self.connect_events_in(&ranges, wanted, sink)
+        self.whole_period(wanted, sink)
     }
 
     fn staged(&self) -> bool {
-        true
+        !self.settings.single_stage
     }
 
     fn failed_connect_events(
@@ -387,11 +387,11 @@ impl LogSource for InsightsSource {
 
     fn connect_events_in(
         &mut self,
-        ranges: &[(Millis, Millis)],
+        neighbourhoods: &Neighbourhoods,
         wanted: &(dyn Fn(&str) -> bool + Sync),
         sink: &mut dyn FnMut(&Event<'_>, Option<&Prepared>) -> Accepted,
     ) -> Result<(), SourceError> {
-        self.neighbours(ranges, wanted, sink)
+        self.neighbours(neighbourhoods, wanted, sink)
     }
 
     fn connect_totals(&mut self) -> Result<Option<ConnectTotals>, SourceError> {

@@ -54,6 +54,43 @@ pub fn connect_query(contact: Option<&str>) -> String {
     )
 }
 
+/// Pass 1, stage 2: one function's Lambda blocks (only blocks of the same
+/// function compete for an invocation), plus, for `explain`, every entry
+/// of the contact. The function's terms match its ARN (`function:NAME`,
+/// any qualifier) and a bare name (`"NAME`): a superset (`crm` also
+/// matches `crm-v2`), re-checked on this side. A name with a character
+/// AWS does not allow in one is not filtered on at all.
+pub fn function_blocks_query(function: &str, contact: Option<&str>) -> String {
+    let mut filter = lambda_block_term();
+    if let Some(terms) = function_terms(function) {
+        filter = format!("{filter} and {terms}");
+    }
+    if let Some(id) = contact {
+        filter = format!("({filter}) or @message like \"{}\"", escape(id));
+    }
+    format!("{FIELDS}\n| filter {filter}\n| sort @timestamp asc")
+}
+
+/// `(@message like "function:NAME" or @message like '"NAME')`, when the
+/// name is one AWS allows (letters, digits, `-`, `_`).
+fn function_terms(function: &str) -> Option<String> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    if function.is_empty() || !function.chars().all(allowed) {
+        return None;
+    }
+    Some(format!(
+        "(@message like \"function:{function}\" or @message like '\"{function}')"
+    ))
+}
+
+/// The stage-2 query's filter for `function`, applied again to each row.
+pub fn function_row_wanted(message: &str, function: &str, contact: Option<&str>) -> bool {
+    let names_it = function_terms(function).is_none()
+        || message.contains(&format!("function:{function}"))
+        || message.contains(&format!("\"{function}"));
+    (is_lambda_block_row(message) && names_it) || contact.is_some_and(|c| message.contains(c))
+}
+
 /// The function's name from `FunctionArn` (an ARN, or a bare name, with or
 /// without a qualifier), as `parse::connect::split_function_arn` reads it.
 const PARSE_FUNCTION: &str =
