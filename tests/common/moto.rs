@@ -1,7 +1,7 @@
 //! A moto server (the AWS wire protocol on 127.0.0.1) per test, seeded
 //! through boto3 from the same virtualenv; killed on drop.
 //!
-//! The server runs with three changes to moto 5.2.5 (`SERVER`):
+//! The server runs with four changes to moto 5.2.5 (`SERVER`):
 //! - a fix to its wire format: it writes a Connect instance's `CreatedTime`
 //!   as an ISO-8601 string, where AWS (restJson1) sends epoch seconds, and
 //!   the Rust SDK refuses the string, so ListInstances and DescribeInstance
@@ -12,7 +12,11 @@
 //!   event of the window; with it, the queries' filters and aggregations are
 //!   what the live tests prove, and a query outside the subset the tool
 //!   emits fails StartQuery with MalformedQueryException (HTTP 400). Rows of
-//!   a query without filter/parse/stats are exactly moto's own.
+//!   a query without filter/parse/stats are exactly moto's own;
+//! - contact flows and flow modules, which moto lacks: CreateContactFlow
+//!   (the seed's `contact_flows`), ListContactFlows in pages of two and
+//!   DescribeContactFlow (`ContactFlowNotPublishedException` for a flow
+//!   never published), and the same for modules, shaped as AWS answers.
 //!
 //! Nothing else of moto changes.
 
@@ -56,8 +60,10 @@ pub fn support_dir() -> PathBuf {
 }
 
 /// moto's server with Connect's `CreatedTime` in epoch seconds,
-/// DescribeInstanceAttribute, and Logs Insights queries evaluated by
-/// tests/support/insights_eval.py (found through `INSIGHTS_EVAL_DIR`).
+/// DescribeInstanceAttribute, contact flows and flow modules (create, list
+/// in pages of two, describe: moto has none), and Logs Insights queries
+/// evaluated by tests/support/insights_eval.py (found through
+/// `INSIGHTS_EVAL_DIR`).
 const SERVER: &str = r#"
 import os
 import sys
@@ -107,6 +113,88 @@ if flow_logs:
     connect_urls.url_paths[
         "{0}/instance/(?P<InstanceId>[^/]+)/attribute/(?P<AttributeType>[^/]+)$"
     ] = ConnectResponse.dispatch
+
+# moto has no contact flows: CreateContactFlow, ListContactFlows and
+# DescribeContactFlow (and the same for flow modules), shaped as AWS answers
+# them, kept per instance; listings come in pages of two, so paging is used.
+import hashlib, uuid
+from urllib.parse import unquote
+from moto.connect import urls as flow_urls
+from moto.connect.responses import ConnectResponse as FlowResponse
+
+contact_flows = {}
+
+def _flow_path(self):
+    parts = [unquote(p) for p in self.path.split("?")[0].strip("/").split("/")]
+    instance = self.connect_backend._get_instance_or_raise(parts[1])
+    return instance, parts[2] if len(parts) > 2 else None
+
+def _create(module):
+    def create(self):
+        instance, _ = _flow_path(self)
+        body = json.loads(self.body)
+        flow_id = str(uuid.uuid4())
+        kind = "flow-module" if module else "contact-flow"
+        arn = f"{instance.arn}/{kind}/{flow_id}"
+        contact_flows.setdefault((instance.id, module), []).append({
+            "Id": flow_id, "Arn": arn, "Name": body["Name"],
+            "Type": body.get("Type", "CONTACT_FLOW"), "Content": body["Content"],
+            "State": body.get("State", "ACTIVE"), "Status": body.get("Status", "PUBLISHED"),
+            "Description": body.get("Description", ""),
+        })
+        if module:
+            return json.dumps({"Id": flow_id, "Arn": arn})
+        sha = hashlib.sha256(body["Content"].encode()).hexdigest()
+        return json.dumps({"ContactFlowId": flow_id, "ContactFlowArn": arn, "FlowContentSha256": sha})
+    return create
+
+def _list(module):
+    def list_flows(self):
+        instance, _ = _flow_path(self)
+        flows = contact_flows.get((instance.id, module), [])
+        start = int(self.querystring.get("nextToken", ["0"])[0])
+        page = flows[start:start + 2]
+        if module:
+            items = [{"Id": f["Id"], "Arn": f["Arn"], "Name": f["Name"], "State": f["State"]} for f in page]
+            out = {"ContactFlowModulesSummaryList": items}
+        else:
+            items = [{"Id": f["Id"], "Arn": f["Arn"], "Name": f["Name"], "ContactFlowType": f["Type"],
+                      "ContactFlowState": f["State"], "ContactFlowStatus": f["Status"]} for f in page]
+            out = {"ContactFlowSummaryList": items}
+        if start + 2 < len(flows):
+            out["NextToken"] = str(start + 2)
+        return json.dumps(out)
+    return list_flows
+
+def _describe(module):
+    def describe(self):
+        instance, flow_id = _flow_path(self)
+        for f in contact_flows.get((instance.id, module), []):
+            if f["Id"] == flow_id:
+                if module:
+                    return json.dumps({"ContactFlowModule": {k: f[k] for k in
+                        ("Id", "Arn", "Name", "Content", "State", "Status", "Description")}})
+                if f["Status"] != "PUBLISHED":
+                    return 400, {}, json.dumps({"__type": "ContactFlowNotPublishedException",
+                                                "Message": "The flow has not been published."})
+                return json.dumps({"ContactFlow": dict(f, Tags={})})
+        return 404, {}, json.dumps({"__type": "ResourceNotFoundException", "Message": "not found"})
+    return describe
+
+FlowResponse.create_contact_flow = _create(False)
+FlowResponse.list_contact_flows = _list(False)
+FlowResponse.describe_contact_flow = _describe(False)
+FlowResponse.create_contact_flow_module = _create(True)
+FlowResponse.list_contact_flow_modules = _list(True)
+FlowResponse.describe_contact_flow_module = _describe(True)
+flow_urls.url_paths.update({
+    "{0}/contact-flows/(?P<InstanceId>[^/]+)$": FlowResponse.dispatch,
+    "{0}/contact-flows/(?P<InstanceId>[^/]+)/(?P<ContactFlowId>[^/]+)$": FlowResponse.dispatch,
+    "{0}/contact-flows-summary/(?P<InstanceId>[^/]+)$": FlowResponse.dispatch,
+    "{0}/contact-flow-modules/(?P<InstanceId>[^/]+)$": FlowResponse.dispatch,
+    "{0}/contact-flow-modules/(?P<InstanceId>[^/]+)/(?P<ContactFlowModuleId>[^/]+)$": FlowResponse.dispatch,
+    "{0}/contact-flow-modules-summary/(?P<InstanceId>[^/]+)$": FlowResponse.dispatch,
+})
 
 from moto.server import main
 main(sys.argv[1:])

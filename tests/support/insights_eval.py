@@ -12,7 +12,9 @@ Grammar (anything else raises MalformedQueryException, an HTTP 400 from
 StartQuery, as AWS answers a query it cannot compile; never a silent pass):
 
     query    := command ("|" command)*        -- one per line or on one line
-    command  := "fields" FIELD ("," FIELD)*
+    command  := "fields" item ("," item)*
+              -- item := FIELD | expr "as" NAME; expr := term ("+" term)*;
+              -- term := FIELD | INTEGER | "coalesce" "(" term ("," term)* ")"
               | "filter" expr
               | "parse" FIELD REGEX           -- named groups (?<name>...)
               | "parse" FIELD STRING "as" NAME ("," NAME)*   -- glob, * = text
@@ -25,7 +27,8 @@ StartQuery, as AWS answers a query it cannot compile; never a silent pass):
     term     := FIELD ["not"] "like" (STRING | REGEX)
               | FIELD "=" STRING
               | "ispresent" "(" FIELD ")"
-    agg      := ("count" "(" ("*" | FIELD) ")" | "count_distinct" "(" FIELD ")")
+    agg      := ("count" "(" ("*" | FIELD) ")" | "count_distinct" "(" FIELD ")"
+               | "pct" "(" FIELD "," INTEGER ")" | ("max" | "min") "(" FIELD ")")
                 ["as" NAME]
     FIELD    := @timestamp | @message | @logStream | @log | @ptr
               | a field a `parse` earlier in the query defines
@@ -58,8 +61,16 @@ Semantics:
   field. Rows hold the `by` fields then the aggregates, every value a string
   (as Insights returns them). `count(*)` counts events, `count(f)` non-null
   values, `count_distinct(f)` distinct non-null values EXACTLY (real
-  Insights approximates it at high cardinality). An aggregate's name
-  without `as` is its text, e.g. `count(*)`. No events: no rows.
+  Insights approximates it at high cardinality). `pct(f, p)` is the
+  nearest-rank percentile (the value at rank ceil(p/100 * n) of the sorted
+  numeric values: real Insights may approximate it), `max(f)` and `min(f)`
+  the extremes, all over the values that read as numbers (@timestamp is
+  epoch ms); a group with none lacks that column. Numbers are written as
+  Python writes them, whole ones without a fraction. An aggregate's name
+  without `as` is its text, e.g. `count(*)`, `pct(f, 95)`. No events: no rows.
+- `fields expr as name` (added for `check`'s headroom query): a field's
+  value as is; `a + b` the sum of values that read as numbers (null when
+  any is null or not a number); `coalesce(a, b, 0)` the first non-null.
 - `sort`: stable; values that read as numbers compare numerically (before
   any text), `@timestamp` is epoch ms; null values go last either way.
   Without any `sort` the events are in moto's default order, newest first.
@@ -77,6 +88,7 @@ Debugging: INSIGHTS_EVAL_LOG=path appends every query and its outcome.
 """
 
 import os
+import math
 import re
 
 try:
@@ -113,7 +125,7 @@ ROW_ORDER = ("@timestamp", "@message", "@logStream", "@log")
 KEYWORDS = {
     "fields", "filter", "parse", "stats", "sort", "limit",
     "and", "or", "not", "like", "ispresent", "as", "by", "asc", "desc",
-    "count", "count_distinct",
+    "count", "count_distinct", "pct", "max", "min", "coalesce",
 }
 MAX_LIMIT = 10000
 NAME = re.compile(r"@?[A-Za-z_][A-Za-z0-9_]*")
@@ -147,7 +159,7 @@ def tokenize(query):
         c = query[i]
         if c.isspace():
             i += 1
-        elif c in "|(),=*":
+        elif c in "|(),=*+":
             tokens.append(Token("pipe" if c == "|" else c, c, i))
             i += 1
         elif c in "\"'":
@@ -361,10 +373,86 @@ def parse(query):
 
 
 def parse_fields(cur):
-    names = [cur.name("a field name")]
-    while cur.take(","):
-        names.append(cur.name("a field name"))
-    return ("fields", names)
+    """("fields", the names shown, [(name, expr) computed])."""
+    names, computed = [], []
+    while True:
+        expr = parse_sum(cur)
+        if cur.word("as"):
+            name = cur.name("a name after as")
+            check_new_name(name, "fields")
+            computed.append((name, expr))
+            names.append(name)
+        elif expr[0] == "field":
+            names.append(expr[1])
+        else:
+            fail("fields: an expression needs `as name`")
+        if not cur.take(","):
+            break
+    return ("fields", names, computed)
+
+
+def parse_sum(cur):
+    terms = [parse_term(cur)]
+    while cur.take("+"):
+        terms.append(parse_term(cur))
+    return terms[0] if len(terms) == 1 else ("sum", terms)
+
+
+def parse_term(cur):
+    t = cur.peek()
+    if t is not None and t.kind == "number":
+        cur.next("a number")
+        return ("number", t.value)
+    if cur.word("coalesce"):
+        cur.expect("(", "'(' after coalesce")
+        args = [parse_term(cur)]
+        while cur.take(","):
+            args.append(parse_term(cur))
+        cur.expect(")", "')'")
+        return ("coalesce", args)
+    return ("field", cur.name("a field name or an expression"))
+
+
+def expr_fields(expr):
+    kind = expr[0]
+    if kind == "field":
+        return [expr[1]]
+    if kind in ("sum", "coalesce"):
+        return [f for e in expr[1] for f in expr_fields(e)]
+    return []
+
+
+def as_number(value):
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    try:
+        number = float(str(value))
+    except ValueError:
+        return None
+    return number if number == number and abs(number) != float("inf") else None
+
+
+def compute(expr, rec):
+    kind = expr[0]
+    if kind == "number":
+        return expr[1]
+    if kind == "field":
+        return rec.get(expr[1])
+    if kind == "coalesce":
+        for e in expr[1]:
+            value = compute(e, rec)
+            if value is not None:
+                return value
+        return None
+    total = 0
+    for e in expr[1]:
+        value = as_number(compute(e, rec))
+        if value is None:
+            return None
+        total += value
+    return total
 
 
 def parse_filter(cur):
@@ -464,19 +552,28 @@ def check_new_name(name, command):
 def parse_stats(cur):
     aggs = []
     while True:
-        t = cur.expect("name", "count(*), count(field) or count_distinct(field)")
-        if t.value not in ("count", "count_distinct"):
+        t = cur.expect("name", "count(*), count(field), count_distinct(field), pct, max or min")
+        if t.value not in ("count", "count_distinct", "pct", "max", "min"):
             fail(f"stats: unsupported aggregate {t.text!r} at {t.pos} "
-                 "(count(*), count(field), count_distinct(field))")
+                 "(count(*), count(field), count_distinct(field), pct(field, p), max(field), "
+                 "min(field))")
         cur.expect("(", f"'(' after {t.value}")
         if t.value == "count" and cur.take("*"):
             arg = None
         else:
             arg = cur.name("a field name")
-        cur.expect(")", "')'")
+        kind = t.value
         default = f"{t.value}({'*' if arg is None else arg})"
+        if kind == "pct":
+            cur.expect(",", "',' and a percentile after the field")
+            p = cur.expect("number", "a percentile").value
+            if not 0 < p <= 100:
+                fail(f"stats: pct({arg}, {p}): the percentile must be in 1..100")
+            kind = ("pct", p)
+            default = f"pct({arg}, {p})"
+        cur.expect(")", "')'")
         name = cur.name("a name after as") if cur.word("as") else default
-        aggs.append((t.value, arg, name))
+        aggs.append((kind, arg, name))
         if not cur.take(","):
             break
     by = []
@@ -531,9 +628,14 @@ def check(commands):
         if after_stats and kind not in ("sort", "limit"):
             fail(f"only sort and limit may follow stats, not {'parse' if kind == 'glob' else kind}")
         if kind == "fields":
-            for f in c[1]:
-                if f not in known and f not in parsed_anywhere:
+            computed = {name for name, _ in c[2]}
+            for name, expr in c[2]:
+                for f in expr_fields(expr):
                     need(f, "fields")
+            for f in c[1]:
+                if f not in known and f not in parsed_anywhere and f not in computed:
+                    need(f, "fields")
+            known.update(computed)
         elif kind == "filter":
             for f in fields_of(c[1]):
                 need(f, "filter")
@@ -622,11 +724,18 @@ def apply_stats(command, rows):
         key = tuple(rec.get(f) for f in by)
         acc = groups.get(key)
         if acc is None:
-            acc = groups[key] = [0 if kind == "count" else set() for kind, _, _ in aggs]
+            acc = groups[key] = [
+                0 if kind == "count" else set() if kind == "count_distinct" else []
+                for kind, _, _ in aggs
+            ]
         for k, (kind, arg, _) in enumerate(aggs):
             if kind == "count":
                 if arg is None or rec.get(arg) is not None:
                     acc[k] += 1
+            elif kind != "count_distinct":
+                value = as_number(rec.get(arg))
+                if value is not None:
+                    acc[k].append(value)
             else:
                 # count_distinct: exact here; real Insights estimates it
                 # (HyperLogLog-like) once the cardinality is high.
@@ -637,9 +746,31 @@ def apply_stats(command, rows):
     for key, acc in groups.items():
         row = {f: str(v) for f, v in zip(by, key) if v is not None}
         for (kind, _, name), value in zip(aggs, acc):
-            row[name] = str(value if kind == "count" else len(value))
+            if kind == "count":
+                row[name] = str(value)
+            elif kind == "count_distinct":
+                row[name] = str(len(value))
+            elif value:
+                row[name] = number_text(aggregate(kind, value))
         out.append(row)
     return out
+
+
+def aggregate(kind, values):
+    if kind == "max":
+        return max(values)
+    if kind == "min":
+        return min(values)
+    # ("pct", p): nearest rank, as the tool's own percentiles.
+    ordered = sorted(values)
+    rank = math.ceil(kind[1] / 100 * len(ordered))
+    return ordered[min(max(rank, 1), len(ordered)) - 1]
+
+
+def number_text(value):
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def execute_query(log_groups, query, start_time, end_time):
@@ -694,6 +825,9 @@ def _execute(log_groups, query, start_time, end_time):
     for c in commands:
         kind = c[0]
         if kind == "fields":
+            for name, expr in c[2]:
+                for r in records:
+                    r[name] = compute(expr, r)
             shown.extend(f for f in c[1] if f not in shown)
         elif kind == "filter":
             records = [r for r in records if evaluate(c[1], r)]

@@ -2,14 +2,23 @@
 
 Usage: moto_seed.py ENDPOINT < spec.json, where spec is
 {"groups": {"/aws/connect/acme": [{"stream": s, "timestamp": ms, "message": m}, ...]},
- "functions": [{"name": "crm-lookup", "timeout": 3, "memory": 512}],
+ "functions": [{"name": "crm-lookup", "timeout": 3, "memory": 512, "reserved_concurrency": 5}],
  "connect_instances": ["acme", ...],  # default: an instance per /aws/connect/<alias> group
+ "contact_flows": [{"instance": "acme", "name": "Main IVR", "content": {...flow language...},
+                    "status": "PUBLISHED", "module": false}],
+ "metrics": [{"name": "Throttles", "function": "crm-lookup", "timestamp": ms, "value": 3}],
  "traces": [{"trace_id": "1-...", "id": "...", "origin": "AWS::Lambda::Function", ...}, ...],
  "user": {"name": "oncall", "allow": ["logs:*", "lambda:*"]},
  "append": true}
 (every key optional). With "append", events go into groups and streams that may exist already
 (a second seed while the tool runs: `watch`), and no Connect instance is created. Prints what it created as JSON:
 {"connect_instances": {"acme": {"id": ..., "arn": ...}}, "user": {"access_key_id": ..., "secret_access_key": ...}}
+
+"contact_flows" are created with CreateContactFlow (CreateContactFlowModule for a module) in the
+named instance (the patched server of tests/common/moto.rs keeps them; moto has none); "content"
+may be the flow language as an object or as text. "metrics" go to PutMetricData in AWS/Lambda,
+with the dimension FunctionName when "function" is given (none: an account-level metric), in
+"Count" unless "unit" says otherwise.
 
 "traces" are X-Ray segment documents, uploaded with PutTraceSegments as given. moto returns
 each document as it was uploaded (an in_progress subsegment included), but a trace whose
@@ -119,6 +128,10 @@ if spec.get("functions"):
             Timeout=f["timeout"],
             MemorySize=f.get("memory", 128),
         )
+        if "reserved_concurrency" in f:
+            lam.put_function_concurrency(
+                FunctionName=f["name"], ReservedConcurrentExecutions=f["reserved_concurrency"]
+            )
 xray = session.client("xray", endpoint_url=endpoint)
 documents = [json.dumps(segment) for segment in spec.get("traces", [])]
 for at in range(0, len(documents), 50):
@@ -144,6 +157,45 @@ for alias in aliases:
         OutboundCallsEnabled=False,
     )
     instances[alias] = {"id": out["Id"], "arn": out["Arn"]}
+
+for flow in spec.get("contact_flows", []):
+    instance_id = instances[flow["instance"]]["id"]
+    content = flow["content"]
+    if not isinstance(content, str):
+        content = json.dumps(content)
+    if flow.get("module"):
+        connect.create_contact_flow_module(
+            InstanceId=instance_id, Name=flow["name"], Content=content
+        )
+    else:
+        connect.create_contact_flow(
+            InstanceId=instance_id,
+            Name=flow["name"],
+            Type=flow.get("type", "CONTACT_FLOW"),
+            Content=content,
+            Status=flow.get("status", "PUBLISHED"),
+        )
+
+if spec.get("metrics"):
+    import datetime
+
+    cloudwatch = session.client("cloudwatch", endpoint_url=endpoint)
+    data = []
+    for m in spec["metrics"]:
+        dims = [{"Name": "FunctionName", "Value": m["function"]}] if m.get("function") else []
+        data.append(
+            {
+                "MetricName": m["name"],
+                "Dimensions": dims,
+                "Timestamp": datetime.datetime.fromtimestamp(
+                    m["timestamp"] / 1000, datetime.timezone.utc
+                ),
+                "Value": m["value"],
+                "Unit": m.get("unit", "Count"),
+            }
+        )
+    for at in range(0, len(data), 500):
+        cloudwatch.put_metric_data(Namespace="AWS/Lambda", MetricData=data[at : at + 500])
 
 if spec.get("user"):
     user = spec["user"]

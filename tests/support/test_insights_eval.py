@@ -492,7 +492,10 @@ class Errors(unittest.TestCase):
         "| fields @message",
         "fields @timestamp | display @message",
         "fields @timestamp, strlen(@message)",
-        "fields @message as m",
+        "fields @message as",
+        "fields @message + as m",
+        "fields @message + 1",
+        "fields coalesce() as m",
         "fields Parameters.FunctionArn",
         "fields `odd name`",
         'filter ContactId = "x"',
@@ -522,6 +525,11 @@ class Errors(unittest.TestCase):
         "parse missing /(?<a>x)/",
         'filter contact = "x" | parse @message /"ContactId":"(?<contact>[^"]+)"/',
         "stats avg(x)",
+        "stats pct(@timestamp)",
+        "stats pct(@timestamp, 0)",
+        "stats pct(@timestamp, 101)",
+        "stats max(*)",
+        "fields nothing + 1 as x",
         "stats count()",
         "stats count(*) by",
         "stats count(*) as n, count(*) as n",
@@ -559,6 +567,56 @@ class Errors(unittest.TestCase):
         self.assertEqual(messages(rows), [START])
         rows = run("fields @message | filter @message like /(?<!Init )Duration: 1400/")
         self.assertEqual(messages(rows), [REPORT])
+
+
+class Aggregates(unittest.TestCase):
+    """pct, max, min and fields expressions (check's headroom query)."""
+
+    REPORTS = [
+        "REPORT RequestId: r1\tDuration: 100.50 ms\tBilled Duration: 101 ms",
+        "REPORT RequestId: r2\tDuration: 200.25 ms\tBilled Duration: 201 ms\tInit Duration: 300.00 ms",
+        "REPORT RequestId: r3\tDuration: 300.00 ms\tBilled Duration: 300 ms",
+        "REPORT RequestId: r4\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tStatus: timeout",
+        "START RequestId: r5 Version: $LATEST",
+    ]
+    Q = (
+        "fields @message"
+        " | filter @message like /^REPORT/"
+        " | parse @message /Duration: (?<duration>[0-9.]+)/"
+        " | parse @message /Init Duration: (?<init>[0-9.]+)/"
+        " | parse @message /(?<failed>Status: timeout)/"
+        " | fields duration + coalesce(init, 0) as wait"
+        " | stats count(*) as n, pct(wait, 50) as p50, pct(wait, 100), max(wait) as top,"
+        " min(@timestamp) as first, count(init) as cold by failed"
+    )
+
+    def groups(self):
+        events = [Event(i, T0 + i * 1000, m) for i, m in enumerate(self.REPORTS)]
+        return [Group("g", [Stream("s", events)])]
+
+    def test_percentiles_are_nearest_rank_over_computed_fields(self):
+        rows = execute_query(self.groups(), self.Q, 0, 0)
+        ok = [r for r in rows if "failed" not in r][0]
+        self.assertEqual(ok["n"], "3")
+        # waits 100.5, 500.25, 300: p50 is the 2nd of 3 (nearest rank).
+        self.assertEqual(ok["p50"], "300")
+        self.assertEqual(ok["pct(wait, 100)"], "500.25")
+        self.assertEqual(ok["top"], "500.25")
+        self.assertEqual(ok["first"], str(T0))
+        self.assertEqual(ok["cold"], "1")
+        failed = [r for r in rows if "failed" in r][0]
+        self.assertEqual((failed["failed"], failed["n"], failed["top"]),
+                         ("Status: timeout", "1", "3000"))
+
+    def test_a_sum_with_a_null_term_is_null_and_a_group_without_values_lacks_the_column(self):
+        q = (
+            "fields @message | parse @message /Init Duration: (?<init>[0-9.]+)/"
+            " | parse @message /RequestId: (?<rid>r[0-9])/"
+            " | fields init + 1 as later | stats max(later) as m, count(later) as c by rid"
+        )
+        rows = {r["rid"]: r for r in execute_query(self.groups(), q, 0, 0) if "rid" in r}
+        self.assertEqual(rows["r2"], {"rid": "r2", "m": "301", "c": "1"})
+        self.assertEqual(rows["r1"], {"rid": "r1", "c": "0"})
 
 
 class ThroughMoto(unittest.TestCase):

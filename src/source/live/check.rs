@@ -938,7 +938,7 @@ pub(crate) fn block_counts_of(group: &str, records: &[Record]) -> BlockCounts {
                 flow: text(r, "flow"),
                 block: text(r, "block"),
                 function_arn: text(r, "function"),
-                time_limit: text(r, "limit"),
+                time_limit: text(r, "time_limit"),
                 results: text(r, "results"),
                 executions: count(r, "executions"),
                 first: time(r, "first"),

@@ -132,11 +132,11 @@ pub fn block_counts_query() -> String {
         r#"| parse @message /"ContactFlowName"\s*:\s*"(?<flow>(?:[^"\\]|\\.)*)"/"#.to_string(),
         r#"| parse @message /"Identifier"\s*:\s*"(?<block>(?:[^"\\]|\\.)*)"/"#.to_string(),
         r#"| parse @message /"FunctionArn"\s*:\s*"(?<function>[^"]*)"/"#.to_string(),
-        r#"| parse @message /"(?:TimeLimit|InvocationTimeLimitSeconds)"\s*:\s*"?(?<limit>[0-9.]+)/"#
+        r#"| parse @message /"(?:TimeLimit|InvocationTimeLimitSeconds)"\s*:\s*"?(?<time_limit>[0-9.]+)/"#
             .to_string(),
         r#"| parse @message /"Results"\s*:\s*"(?<results>[^"]*?)(?:;\s*Request ?I[Dd]:[^"]*)?"/"#
             .to_string(),
-        "| stats count(*) as executions, min(@timestamp) as first, max(@timestamp) as last by flow, block, function, limit, results"
+        "| stats count(*) as executions, min(@timestamp) as first, max(@timestamp) as last by flow, block, function, time_limit, results"
             .to_string(),
     ]
     .join("\n")
