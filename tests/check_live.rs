@@ -451,3 +451,165 @@ fn live_and_offline_give_the_same_findings_on_the_same_data() {
     );
     assert!(offline.get("live").is_none());
 }
+
+/// What only the live mode sees: the instance's flow logging off
+/// (CONTACTFLOW_LOGS), throttles in the Lambda metrics, concurrency near
+/// the reserved concurrency; and what it could not read is said.
+#[test]
+fn metrics_and_the_instance_give_their_own_findings() {
+    let moto = Moto::start_with(&[("CONNECT_FLOW_LOGS", "acme=false")]);
+    let now = now_ms();
+    let start = (now - 3 * 3_600_000) / 60_000 * 60_000;
+    let logs = traffic(start);
+    let at = now - 3_600_000;
+    let metrics = json!([
+        {"name": "Throttles", "function": "crm-lookup", "timestamp": at, "value": 4},
+        {"name": "Invocations", "function": "crm-lookup", "timestamp": at, "value": 60},
+        {"name": "ConcurrentExecutions", "function": "balance-check", "timestamp": at, "value": 9, "unit": "Count"},
+        // The near case: 3 of 10 is far from the ceiling.
+        {"name": "ConcurrentExecutions", "function": "chain-a", "timestamp": at, "value": 3, "unit": "Count"},
+    ]);
+    moto.seed(&seed(
+        &logs,
+        metrics,
+        &[("balance-check", 10), ("chain-a", 10)],
+    ));
+
+    let (doc, stderr, code) = check_live(&moto, &["--since", "1d", "--fail-on", "medium"]);
+    assert_eq!(
+        code,
+        Some(1),
+        "a medium finding fails --fail-on medium: {stderr}"
+    );
+    let findings = doc["findings"].as_array().cloned().unwrap_or_default();
+    let one = |kind: &str, function: Value| -> Value {
+        let found: Vec<&Value> = findings
+            .iter()
+            .filter(|f| f["kind"] == kind && f["function"] == function)
+            .collect();
+        assert_eq!(found.len(), 1, "{kind} {function}: {doc:#}");
+        found[0].clone()
+    };
+    let off = one("flow_logging_off", Value::Null);
+    assert_eq!(off["severity"], "medium");
+    assert_eq!(off["facts"]["instance_alias"], json!(["acme"]));
+    assert!(off["fix"]
+        .as_str()
+        .unwrap()
+        .contains("--attribute-type CONTACTFLOW_LOGS --value true"));
+
+    let throttled = one("throttling", json!("crm-lookup"));
+    assert_eq!(throttled["severity"], "high");
+    assert_eq!(throttled["facts"]["evidence"], json!(["metrics"]));
+    assert_eq!(throttled["facts"]["metric_throttles"], 4);
+    assert_eq!(throttled["facts"]["metric_invocations"], 60);
+    assert_eq!(throttled["blocks"], json!(["Lookup"]));
+
+    let near = one("throttling", json!("balance-check"));
+    assert_eq!(near["severity"], "medium");
+    assert_eq!(
+        near["facts"]["evidence"],
+        json!(["reserved_concurrency_near"])
+    );
+    assert_eq!(
+        (
+            &near["facts"]["max_concurrency"],
+            &near["facts"]["reserved_concurrency"]
+        ),
+        (&json!(9), &json!(10))
+    );
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f["kind"] == "throttling" && f["function"] == "chain-a"),
+        "3 of 10 is not near"
+    );
+    // The emulator has no provisioned concurrency nor account settings:
+    // said, not failed.
+    let not_checked = doc["scope"]["not_checked"].to_string();
+    for said in [
+        "lambda:GetAccountSettings",
+        "lambda:ListProvisionedConcurrencyConfigs",
+        "chain-a: no REPORT line",
+    ] {
+        assert!(not_checked.contains(said), "{said}: {not_checked}");
+    }
+
+    // The same run as a table, and as alarms.
+    let out = moto
+        .bin()
+        .args([
+            "check",
+            "--instance",
+            ALIAS,
+            "--since",
+            "1d",
+            "--endpoint-url",
+            &moto.url,
+        ])
+        .output()
+        .expect("run");
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        table.contains("flow_logging_off") && table.contains("Not checked"),
+        "{table}"
+    );
+    let out = moto
+        .bin()
+        .args([
+            "check",
+            "--instance",
+            ALIAS,
+            "--emit-alarms",
+            "cloudformation",
+        ])
+        .args(["--endpoint-url", &moto.url])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let template: Value = serde_json::from_slice(&out.stdout).expect("a template");
+    // Duration, Errors and Throttles for each of the 8 functions the flows call.
+    let resources = template["Resources"].as_object().map_or(0, |r| r.len());
+    assert_eq!(resources, 3 * 8, "{template:#}");
+}
+
+/// Without an instance the region's only one is checked; an unknown one is
+/// an AWS error naming the instances there are.
+#[test]
+fn the_instance_is_found_or_named() {
+    let moto = Moto::start();
+    moto.seed(&json!({"connect_instances": [ALIAS, "acme-dev"]}));
+    let out = moto
+        .bin()
+        .args([
+            "check",
+            "--instance",
+            "acme-qa",
+            "--endpoint-url",
+            &moto.url,
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(254));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the instances in us-east-1: acme, acme-dev"),
+        "{stderr}"
+    );
+    let out = moto
+        .bin()
+        .args(["check", "--endpoint-url", &moto.url])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(253));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("several Amazon Connect instances"),
+        "{stderr}"
+    );
+}

@@ -1,7 +1,7 @@
 //! A moto server (the AWS wire protocol on 127.0.0.1) per test, seeded
 //! through boto3 from the same virtualenv; killed on drop.
 //!
-//! The server runs with four changes to moto 5.2.5 (`SERVER`):
+//! The server runs with five changes to moto 5.2.5 (`SERVER`):
 //! - a fix to its wire format: it writes a Connect instance's `CreatedTime`
 //!   as an ISO-8601 string, where AWS (restJson1) sends epoch seconds, and
 //!   the Rust SDK refuses the string, so ListInstances and DescribeInstance
@@ -16,7 +16,11 @@
 //! - contact flows and flow modules, which moto lacks: CreateContactFlow
 //!   (the seed's `contact_flows`), ListContactFlows in pages of two and
 //!   DescribeContactFlow (`ContactFlowNotPublishedException` for a flow
-//!   never published), and the same for modules, shaped as AWS answers.
+//!   never published), and the same for modules, shaped as AWS answers;
+//! - CloudWatch's GetMetricData over Smithy RPC v2 CBOR, the protocol the
+//!   Rust SDK speaks (moto routes only boto3's JSON and query protocols):
+//!   decoded and encoded with botocore's own CBOR code, answered by moto's
+//!   backend (so PutMetricData's points are what comes back).
 //!
 //! Nothing else of moto changes.
 
@@ -195,6 +199,52 @@ flow_urls.url_paths.update({
     "{0}/contact-flow-modules/(?P<InstanceId>[^/]+)/(?P<ContactFlowModuleId>[^/]+)$": FlowResponse.dispatch,
     "{0}/contact-flow-modules-summary/(?P<InstanceId>[^/]+)$": FlowResponse.dispatch,
 })
+
+# CloudWatch over Smithy RPC v2 CBOR, which the Rust SDK speaks (boto3
+# speaks JSON, and moto routes only "/"): GetMetricData's CBOR request is
+# decoded with botocore's own CBOR reader, answered by moto's backend, and
+# encoded back with botocore's CBOR writer for the operation's output shape.
+import datetime
+import botocore.session
+from botocore.parsers import RpcV2CBORParser
+from botocore.serialize import RpcV2CBORSerializer
+from moto.cloudwatch import urls as cloudwatch_urls
+from moto.cloudwatch.models import cloudwatch_backends
+from moto.core import DEFAULT_ACCOUNT_ID
+
+cloudwatch_model = botocore.session.get_session().get_service_model("cloudwatch")
+CBOR_HEADERS = {"Content-Type": "application/cbor", "smithy-protocol": "rpc-v2-cbor"}
+
+def cloudwatch_cbor(request, full_url, headers):
+    operation = full_url.split("?")[0].rstrip("/").split("/")[-1]
+    reader = RpcV2CBORParser()
+    data = request.data
+    params = reader.parse_data_item(reader.get_peekable_stream_from_bytes(data)) if data else {}
+    if operation != "GetMetricData":
+        return 400, dict(CBOR_HEADERS, **{"x-amzn-query-error": "NotImplemented;Sender"}), b""
+    backend = cloudwatch_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
+    # moto keeps naive UTC times; botocore reads tag 1 as an aware one.
+    naive = lambda t: t.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    results = backend.get_metric_data(
+        queries=params.get("MetricDataQueries", []),
+        start_time=naive(params["StartTime"]),
+        end_time=naive(params["EndTime"]),
+        scan_by=params.get("ScanBy") or "TimestampAscending",
+    )
+    out = {"MetricDataResults": [
+        {"Id": r["id"], "Label": r["label"],
+         "Timestamps": [t.replace(tzinfo=datetime.timezone.utc) for t in r["timestamps"]],
+         "Values": [float(v) for v in r["values"]], "StatusCode": r["status_code"]}
+        for r in results
+    ], "Messages": []}
+    body = bytearray()
+    shape = cloudwatch_model.operation_model(operation).output_shape
+    RpcV2CBORSerializer()._serialize_data_item(body, out, shape)
+    return 200, CBOR_HEADERS, bytes(body)
+
+cloudwatch_urls.url_paths[
+    "{0}/service/GraniteServiceVersion20100801/operation/(?P<Operation>[^/]+)$"
+] = cloudwatch_cbor
 
 from moto.server import main
 main(sys.argv[1:])

@@ -1163,3 +1163,461 @@ impl PeriodAggregates for LiveCheck {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! What the emulator cannot give, with the SDK's mocks and answers
+    //! shaped as AWS's: paging, archived and unpublished flows, denied
+    //! calls, a qualifier Lambda does not know, metrics' points, and the
+    //! records of the `stats` queries as Logs Insights writes them.
+
+    use super::*;
+    use aws_sdk_connect::operation::describe_contact_flow::{
+        DescribeContactFlowError, DescribeContactFlowOutput,
+    };
+    use aws_sdk_connect::operation::list_contact_flow_modules::ListContactFlowModulesOutput;
+    use aws_sdk_connect::operation::list_contact_flows::{
+        ListContactFlowsError, ListContactFlowsOutput,
+    };
+    use aws_sdk_connect::types::error::ContactFlowNotPublishedException;
+    use aws_sdk_connect::types::{ContactFlow, ContactFlowSummary, ContactFlowType};
+    use aws_sdk_lambda::operation::get_function_concurrency::{
+        GetFunctionConcurrencyError, GetFunctionConcurrencyOutput,
+    };
+    use aws_sdk_lambda::operation::get_function_configuration::GetFunctionConfigurationError;
+    use aws_sdk_lambda::operation::list_provisioned_concurrency_configs::ListProvisionedConcurrencyConfigsOutput;
+    use aws_sdk_lambda::types::error::ResourceNotFoundException;
+    use aws_sdk_lambda::types::{
+        ProvisionedConcurrencyConfigListItem, ProvisionedConcurrencyStatusEnum, Runtime,
+        SnapStartApplyOn, SnapStartResponse, State, VpcConfigResponse,
+    };
+    use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
+    use aws_smithy_types::error::ErrorMetadata;
+
+    const INSTANCE: &str = "3ff2093d-af96-43fd-b038-3c07cdd7609c";
+
+    fn cfg() -> RunnerConfig {
+        RunnerConfig {
+            retry_first: std::time::Duration::from_millis(1),
+            retry_max: std::time::Duration::from_millis(2),
+            ..RunnerConfig::default()
+        }
+    }
+
+    fn connect(rules: &[&Rule]) -> aws_sdk_connect::Client {
+        mock_client!(aws_sdk_connect, RuleMode::MatchAny, rules, |c| {
+            c.retry_config(aws_sdk_connect::config::retry::RetryConfig::disabled())
+        })
+    }
+
+    fn lambda(rules: &[&Rule]) -> aws_sdk_lambda::Client {
+        mock_client!(aws_sdk_lambda, RuleMode::MatchAny, rules, |c| c
+            .retry_config(aws_sdk_lambda::config::retry::RetryConfig::disabled()))
+    }
+
+    fn denied() -> ErrorMetadata {
+        ErrorMetadata::builder()
+            .code("AccessDeniedException")
+            .message("User: arn:aws:iam::111122223333:user/ci is not authorized")
+            .build()
+    }
+
+    fn summary(id: &str, name: &str, state: ContactFlowState) -> ContactFlowSummary {
+        ContactFlowSummary::builder()
+            .id(id)
+            .arn(format!(
+                "arn:aws:connect:us-east-1:111122223333:instance/{INSTANCE}/contact-flow/{id}"
+            ))
+            .name(name)
+            .contact_flow_type(ContactFlowType::ContactFlow)
+            .contact_flow_state(state)
+            .build()
+    }
+
+    fn flow(id: &str, name: &str) -> DescribeContactFlowOutput {
+        DescribeContactFlowOutput::builder()
+            .contact_flow(
+                ContactFlow::builder()
+                    .id(id)
+                    .name(name)
+                    .r#type(ContactFlowType::ContactFlow)
+                    .state(ContactFlowState::Active)
+                    .content(format!(r#"{{"Version":"2019-10-30","StartAction":"x","Actions":[],"Metadata":{{"name":"{name}"}}}}"#))
+                    .build(),
+            )
+            .build()
+    }
+
+    #[tokio::test]
+    async fn flows_are_listed_on_every_page_without_the_archived_and_the_unpublished() {
+        let list = mock!(aws_sdk_connect::Client::list_contact_flows)
+            .sequence()
+            .output(|| {
+                ListContactFlowsOutput::builder()
+                    .contact_flow_summary_list(summary("f1", "Main IVR", ContactFlowState::Active))
+                    .contact_flow_summary_list(summary("f2", "Old", ContactFlowState::Archived))
+                    .next_token("page-2")
+                    .build()
+            })
+            .output(|| {
+                ListContactFlowsOutput::builder()
+                    .contact_flow_summary_list(summary("f3", "Draft", ContactFlowState::Active))
+                    .build()
+            })
+            .build();
+        let modules = mock!(aws_sdk_connect::Client::list_contact_flow_modules)
+            .then_output(|| ListContactFlowModulesOutput::builder().build());
+        let main = mock!(aws_sdk_connect::Client::describe_contact_flow)
+            .match_requests(|r| r.contact_flow_id() == Some("f1"))
+            .then_output(|| flow("f1", "Main IVR"));
+        let draft = mock!(aws_sdk_connect::Client::describe_contact_flow)
+            .match_requests(|r| r.contact_flow_id() == Some("f3"))
+            .then_error(|| {
+                DescribeContactFlowError::ContactFlowNotPublishedException(
+                    ContactFlowNotPublishedException::builder()
+                        .message("The flow has not been published.")
+                        .build(),
+                )
+            });
+        let client = connect(&[&list, &modules, &main, &draft]);
+        let (listed, notes, listing) = list_flows(&client, INSTANCE, &cfg()).await;
+        listing.expect("listed");
+        assert!(notes.is_empty(), "{notes:?}");
+        let ids: Vec<&str> = listed.iter().map(|l| l.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["f1", "f3"],
+            "both pages read, the archived flow left out"
+        );
+        let (flows, notes) = describe_flows(&client, INSTANCE, &listed, &cfg())
+            .await
+            .expect("described");
+        assert_eq!(flows.len(), 1);
+        assert_eq!(flows[0].name.as_deref(), Some("Main IVR"));
+        assert_eq!(flows[0].origin, "connect:DescribeContactFlow Main IVR");
+        assert!(flows[0].content.contains("2019-10-30"));
+        assert_eq!(
+            notes,
+            ["flow Draft has never been published: not checked (it runs for nobody)"]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_denied_listing_is_a_note_naming_the_action() {
+        let list = mock!(aws_sdk_connect::Client::list_contact_flows)
+            .then_error(|| ListContactFlowsError::generic(denied()));
+        let client = connect(&[&list]);
+        let (listed, notes, listing) = list_flows(&client, INSTANCE, &cfg()).await;
+        listing.expect("not an error");
+        assert!(listed.is_empty());
+        let [note] = notes.as_slice() else {
+            panic!("one note: {notes:?}")
+        };
+        assert!(
+            note.starts_with(&format!(
+                "access denied: connect:ListContactFlows on {INSTANCE}"
+            )) && note.ends_with("the instance's flows not read"),
+            "{note}"
+        );
+    }
+
+    fn configuration() -> GetFunctionConfigurationOutput {
+        GetFunctionConfigurationOutput::builder()
+            .function_name("payments")
+            .function_arn("arn:aws:lambda:us-east-1:111122223333:function:payments")
+            .runtime(Runtime::Java21)
+            .timeout(3)
+            .memory_size(1024)
+            .vpc_config(
+                VpcConfigResponse::builder()
+                    .subnet_ids("subnet-0a1b")
+                    .vpc_id("vpc-1")
+                    .build(),
+            )
+            .snap_start(
+                SnapStartResponse::builder()
+                    .apply_on(SnapStartApplyOn::PublishedVersions)
+                    .build(),
+            )
+            .state(State::Active)
+            .build()
+    }
+
+    #[tokio::test]
+    async fn a_function_is_read_with_its_qualifiers_concurrency_and_provisioned_aliases() {
+        let latest = mock!(aws_sdk_lambda::Client::get_function_configuration)
+            .match_requests(|r| r.qualifier().is_none())
+            .then_output(configuration);
+        let missing_alias = mock!(aws_sdk_lambda::Client::get_function_configuration)
+            .match_requests(|r| r.qualifier() == Some("blue"))
+            .then_error(|| {
+                let message =
+                    "Function not found: arn:aws:lambda:us-east-1:111122223333:function:payments:blue";
+                GetFunctionConfigurationError::ResourceNotFoundException(
+                    ResourceNotFoundException::builder()
+                        .message(message)
+                        .meta(
+                            ErrorMetadata::builder()
+                                .code("ResourceNotFoundException")
+                                .message(message)
+                                .build(),
+                        )
+                        .build(),
+                )
+            });
+        let live = mock!(aws_sdk_lambda::Client::get_function_configuration)
+            .match_requests(|r| r.qualifier() == Some("live"))
+            .then_output(configuration);
+        let concurrency =
+            mock!(aws_sdk_lambda::Client::get_function_concurrency).then_output(|| {
+                GetFunctionConcurrencyOutput::builder()
+                    .reserved_concurrent_executions(0)
+                    .build()
+            });
+        let pc =
+            mock!(aws_sdk_lambda::Client::list_provisioned_concurrency_configs).then_output(|| {
+                ListProvisionedConcurrencyConfigsOutput::builder()
+                    .provisioned_concurrency_configs(
+                        ProvisionedConcurrencyConfigListItem::builder()
+                            .function_arn(
+                                "arn:aws:lambda:us-east-1:111122223333:function:payments:live",
+                            )
+                            .status(ProvisionedConcurrencyStatusEnum::Ready)
+                            .build(),
+                    )
+                    .provisioned_concurrency_configs(
+                        ProvisionedConcurrencyConfigListItem::builder()
+                            .function_arn(
+                                "arn:aws:lambda:us-east-1:111122223333:function:payments:old",
+                            )
+                            .status(ProvisionedConcurrencyStatusEnum::Failed)
+                            .build(),
+                    )
+                    .build()
+            });
+        let client = lambda(&[&latest, &missing_alias, &live, &concurrency, &pc]);
+        let read = read_function(&client, "payments", &["blue".into(), "live".into()], &cfg())
+            .await
+            .expect("read");
+        let keys: Vec<(Option<&str>, bool, bool, Option<u32>)> = read
+            .configs
+            .iter()
+            .map(|c| {
+                (
+                    c.qualifier.as_deref(),
+                    c.vpc_attached,
+                    c.snap_start,
+                    c.reserved_concurrency,
+                )
+            })
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                (None, true, true, Some(0)),
+                (Some("live"), true, true, Some(0))
+            ]
+        );
+        assert_eq!(read.configs[0].runtime.as_deref(), Some("java21"));
+        assert_eq!(read.configs[0].timeout_ms(), 3000);
+        assert_eq!(read.missing.len(), 1);
+        assert_eq!(
+            read.missing[0].0,
+            FunctionRef::new("payments", Some("blue".into()))
+        );
+        assert!(
+            read.missing[0].1.contains("Function not found"),
+            "{:?}",
+            read.missing
+        );
+        assert_eq!(
+            read.provisioned,
+            [FunctionRef::new("payments", Some("live".into()))],
+            "a FAILED configuration provisions nothing"
+        );
+        assert!(read.notes.is_empty(), "{:?}", read.notes);
+    }
+
+    #[tokio::test]
+    async fn denied_lambda_calls_are_notes_and_a_missing_function_stops_there() {
+        let missing = mock!(aws_sdk_lambda::Client::get_function_configuration).then_error(|| {
+            GetFunctionConfigurationError::ResourceNotFoundException(
+                ResourceNotFoundException::builder().build(),
+            )
+        });
+        let client = lambda(&[&missing]);
+        let read = read_function(&client, "ghost", &["live".into()], &cfg())
+            .await
+            .expect("read");
+        assert_eq!(read.missing.len(), 1, "the qualifiers are not asked for");
+        assert_eq!(read.missing[0].0, FunctionRef::new("ghost", None));
+        assert_eq!(missing.num_calls(), 1);
+
+        let latest =
+            mock!(aws_sdk_lambda::Client::get_function_configuration).then_output(configuration);
+        let concurrency = mock!(aws_sdk_lambda::Client::get_function_concurrency)
+            .then_error(|| GetFunctionConcurrencyError::generic(denied()));
+        // What moto answers: no route, an HTML 404.
+        let pc = mock!(aws_sdk_lambda::Client::list_provisioned_concurrency_configs)
+            .sequence()
+            .http_status(
+                404,
+                Some("<!doctype html><title>404 Not Found</title>".into()),
+            )
+            .build();
+        let client = lambda(&[&latest, &concurrency, &pc]);
+        let read = read_function(&client, "payments", &[], &cfg())
+            .await
+            .expect("notes, not an error");
+        assert_eq!(read.configs.len(), 1);
+        assert_eq!(read.configs[0].reserved_concurrency, None);
+        let notes = read.notes.join("\n");
+        assert!(
+            notes.contains("access denied: lambda:GetFunctionConcurrency on payments")
+                && notes.contains("payments's reserved concurrency not checked"),
+            "{notes}"
+        );
+        assert!(
+            notes.contains("lambda:ListProvisionedConcurrencyConfigs on payments failed: HTTP 404"),
+            "{notes}"
+        );
+    }
+
+    #[tokio::test]
+    async fn metrics_are_summed_and_maximised_per_function_with_the_throttled_intervals() {
+        use aws_sdk_cloudwatch::operation::get_metric_data::{
+            GetMetricDataError, GetMetricDataOutput,
+        };
+        use aws_sdk_cloudwatch::types::MetricDataResult;
+        fn t(ms: i64) -> aws_smithy_types::DateTime {
+            aws_smithy_types::DateTime::from_millis(ms)
+        }
+        let result = |id: &str, points: &[(i64, f64)]| {
+            MetricDataResult::builder()
+                .id(id)
+                .set_timestamps(Some(points.iter().map(|(ms, _)| t(*ms)).collect()))
+                .set_values(Some(points.iter().map(|(_, v)| *v).collect()))
+                .build()
+        };
+        let answers = mock!(aws_sdk_cloudwatch::Client::get_metric_data)
+            .sequence()
+            .output(move || {
+                GetMetricDataOutput::builder()
+                    .metric_data_results(result("f0m0", &[(600_000, 0.0), (300_000, 3.0)]))
+                    .metric_data_results(result("f0m3", &[(300_000, 7.0), (600_000, 9.0)]))
+                    .next_token("more")
+                    .build()
+            })
+            .output(move || {
+                GetMetricDataOutput::builder()
+                    .metric_data_results(result("f0m0", &[(900_000, 2.0)]))
+                    .metric_data_results(result("f0m2", &[(300_000, 40.0), (900_000, 50.0)]))
+                    .metric_data_results(result("account", &[(300_000, 700.0)]))
+                    .build()
+            })
+            .build();
+        let client = mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&answers], |c| c
+            .retry_config(aws_sdk_cloudwatch::config::retry::RetryConfig::disabled()));
+        let (metrics, peak, notes) = read_metrics(
+            &client,
+            &["crm-lookup".to_string()],
+            (0, 1_200_000),
+            300,
+            &cfg(),
+        )
+        .await
+        .expect("metrics");
+        assert!(notes.is_empty());
+        assert_eq!(peak, Some(700.0));
+        let m = &metrics[0];
+        assert_eq!(
+            (m.throttles, m.errors, m.invocations, m.max_concurrency),
+            (Some(5.0), None, Some(90.0), Some(9.0))
+        );
+        assert_eq!(
+            (m.first_throttle, m.last_throttle),
+            (Some(300_000), Some(900_000))
+        );
+
+        let refused = mock!(aws_sdk_cloudwatch::Client::get_metric_data)
+            .then_error(|| GetMetricDataError::generic(denied()));
+        let client = mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&refused], |c| c
+            .retry_config(aws_sdk_cloudwatch::config::retry::RetryConfig::disabled()));
+        let (metrics, peak, notes) =
+            read_metrics(&client, &["crm-lookup".to_string()], (0, 1), 60, &cfg())
+                .await
+                .expect("a note, not an error");
+        assert!(metrics.is_empty() && peak.is_none());
+        assert!(
+            notes[0].starts_with("access denied: cloudwatch:GetMetricData on AWS/Lambda"),
+            "{notes:?}"
+        );
+    }
+
+    fn record(pairs: &[(&str, &str)]) -> Record {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    /// As Logs Insights answers `queries::headroom_query`: numbers as text,
+    /// a row per outcome, the failures' row naming what failed.
+    #[test]
+    fn headroom_reads_the_success_row_and_counts_every_cold_call() {
+        let records = [
+            record(&[
+                ("calls", "120"),
+                ("wait_p50", "812.4"),
+                ("wait_p95", "2790.11"),
+                ("wait_p99", "2990"),
+                ("wait_max", "3010.5"),
+                ("handler_p95", "1200"),
+                ("cold_calls", "3"),
+                ("init_p50", "1650.2"),
+                ("init_max", "2310"),
+            ]),
+            record(&[
+                ("failed", "Status: timeout"),
+                ("calls", "2"),
+                ("wait_p50", "3000.9"),
+                ("cold_calls", "1"),
+                ("init_max", "2500"),
+            ]),
+        ];
+        let h = headroom_of("crm-lookup", "/aws/lambda/crm-lookup", true, &records);
+        assert_eq!((h.reports, h.successes), (122, 120));
+        assert_eq!((h.cold_calls, h.cold_successes), (4, 3));
+        assert_eq!(
+            (h.wait_p95_ms, h.wait_max_ms, h.handler_p95_ms),
+            (Some(2790.11), Some(3010.5), Some(1200.0))
+        );
+        assert_eq!((h.init_p50_ms, h.init_max_ms), (Some(1650.2), Some(2500.0)));
+        // Provisioned concurrency on what the blocks call: no cold call.
+        let h = headroom_of("crm-lookup", "/aws/lambda/crm-lookup", false, &records);
+        assert_eq!(h.cold_successes, 0);
+        assert!(!h.init_counted);
+    }
+
+    /// As Logs Insights answers `queries::block_counts_query` (its
+    /// timestamps as it writes them).
+    #[test]
+    fn block_counts_keep_the_raw_values_and_read_the_times() {
+        let records = [record(&[
+            ("flow", "Main IVR"),
+            ("block", "Route"),
+            ("function", "arn:aws:lambda:us-east-1:111122223333:function:queue-router:live"),
+            ("time_limit", "5000"),
+            ("results", "Rate Exceeded. (Service: AWSLambda; Status Code: 429; Error Code: TooManyRequestsException"),
+            ("executions", "2"),
+            ("first", "2026-11-28 10:00:20.000"),
+            ("last", "2026-11-28 10:02:20.000"),
+        ])];
+        let counts = block_counts_of("/aws/connect/acme", &records);
+        let row = &counts.rows[0];
+        assert_eq!(row.executions, 2);
+        assert_eq!(row.time_limit.as_deref(), Some("5000"));
+        assert_eq!(row.first, Some(1_795_860_020_000));
+        assert_eq!(row.last, Some(1_795_860_140_000));
+    }
+}
