@@ -613,3 +613,67 @@ fn the_instance_is_found_or_named() {
         "{stderr}"
     );
 }
+
+/// A live check calls nothing outside the README's IAM policy: every
+/// operation recorded by the SDK interceptor the source installs.
+#[test]
+fn calls_nothing_outside_the_iam_policy() {
+    use connect_timeouts::analyze::{check_live, CheckOptions};
+    use connect_timeouts::source::live::check::{CheckSettings, LiveCheck};
+    use connect_timeouts::source::live::query::RunnerConfig;
+    use connect_timeouts::source::live::ALLOWED_CALLS;
+
+    let moto = Moto::start();
+    let now = now_ms();
+    moto.seed(&seed(&traffic(now - 3_600_000), json!([]), &[]));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let config = rt.block_on(
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .endpoint_url(&moto.url)
+            .region(aws_config::Region::new("us-east-1"))
+            .credentials_provider(aws_sdk_cloudwatchlogs::config::Credentials::new(
+                "test", "test", None, None, "static",
+            ))
+            .load(),
+    );
+    let settings = CheckSettings {
+        instance: Some(ALIAS.into()),
+        log_group: None,
+        start: now - 86_400_000,
+        end: now,
+        now,
+        show_queries: false,
+        trace_calls: false,
+        runner: RunnerConfig::default(),
+    };
+    let mut source = LiveCheck::with_config(rt, &config, settings).expect("open");
+    let result = check_live(&mut source, &CheckOptions::default()).expect("checked");
+    assert!(!result.findings.is_empty());
+    let calls = source.calls();
+    for call in &calls {
+        assert!(
+            ALLOWED_CALLS.contains(&call.as_str()),
+            "{call} is not in the IAM policy"
+        );
+    }
+    for needed in [
+        "connect:ListInstances",
+        "connect:DescribeInstanceAttribute",
+        "connect:ListContactFlows",
+        "connect:DescribeContactFlow",
+        "connect:ListContactFlowModules",
+        "logs:DescribeLogGroups",
+        "logs:StartQuery",
+        "logs:GetQueryResults",
+        "lambda:GetFunctionConfiguration",
+        "lambda:GetFunctionConcurrency",
+        "lambda:ListProvisionedConcurrencyConfigs",
+        "lambda:GetAccountSettings",
+        "cloudwatch:GetMetricData",
+    ] {
+        assert!(
+            calls.iter().any(|c| c == needed),
+            "{needed} not seen in {calls:?}"
+        );
+    }
+}

@@ -131,6 +131,18 @@ impl LiveCheck {
         Self::with_clients(rt, clients, calls, region, settings)
     }
 
+    /// The same, with a configuration built by the caller (tests).
+    pub fn with_config(
+        rt: Runtime,
+        config: &SdkConfig,
+        settings: CheckSettings,
+    ) -> Result<Self, SourceError> {
+        let calls: Arc<Mutex<Vec<String>>> = Arc::default();
+        let clients = Clients::new(config, &calls, settings.trace_calls);
+        let region = config.region().map(|r| r.to_string()).unwrap_or_default();
+        Self::with_clients(rt, clients, calls, region, settings)
+    }
+
     /// The same, with clients built by the caller (tests).
     pub fn with_clients(
         rt: Runtime,
