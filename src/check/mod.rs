@@ -187,6 +187,130 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_functions_tightest_blocks_are_found_in_each_flow() {
+        use crate::model::{ActionKind, FunctionTarget, InvocationMode};
+        let call = |id: &str, function: &str, limit_ms: u32| FlowAction {
+            identifier: id.into(),
+            action_type: "InvokeLambdaFunction".into(),
+            kind: ActionKind::InvokeLambda(LambdaCall {
+                target: FunctionTarget::Named(FunctionRef::new(function, None)),
+                limit_ms,
+                limit_assumed: false,
+                mode: InvocationMode::Synchronous,
+                response_type: None,
+            }),
+            transitions: Vec::new(),
+        };
+        let flow = |name: &str, actions: Vec<FlowAction>| FlowDefinition {
+            name: name.into(),
+            id: None,
+            module: false,
+            start: None,
+            actions,
+            origin: "test".into(),
+        };
+        let flows = [
+            flow(
+                "A",
+                vec![
+                    call("a1", "crm", 8000),
+                    call("a2", "crm", 3000),
+                    call("a3", "crm", 3000),
+                ],
+            ),
+            flow("B", vec![call("b1", "other", 3000)]),
+            flow("C", vec![call("c1", "crm", 5000)]),
+        ];
+        let found: Vec<(&str, Vec<&str>, u32)> = tightest_calls(&flows, "crm")
+            .iter()
+            .map(|(f, calls)| {
+                (
+                    f.name.as_str(),
+                    calls.iter().map(|(a, _)| a.identifier.as_str()).collect(),
+                    calls[0].1.limit_ms,
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [("A", vec!["a2", "a3"], 3000), ("C", vec!["c1"], 5000)]
+        );
+    }
+
+    /// One flow calling `function` once, synchronously, with a 5 s limit.
+    fn one_call(function: &str) -> FlowDefinition {
+        use crate::model::{ActionKind, FunctionTarget, InvocationMode};
+        FlowDefinition {
+            name: "Main".into(),
+            id: None,
+            module: false,
+            start: Some("r".into()),
+            actions: vec![FlowAction {
+                identifier: "r".into(),
+                action_type: "InvokeLambdaFunction".into(),
+                kind: ActionKind::InvokeLambda(LambdaCall {
+                    target: FunctionTarget::Named(FunctionRef::new(function, None)),
+                    limit_ms: 5000,
+                    limit_assumed: false,
+                    mode: InvocationMode::Synchronous,
+                    response_type: None,
+                }),
+                transitions: Vec::new(),
+            }],
+            origin: "test".into(),
+        }
+    }
+
+    #[test]
+    fn concurrency_at_80_percent_of_its_ceiling_is_a_medium_throttling_finding() {
+        use crate::model::{FunctionDefinition, Severity};
+        let flows = [one_call("router")];
+        let mut catalog = FunctionCatalog::default();
+        catalog.add(FunctionDefinition::named("router", "test"));
+        let metrics = [FunctionMetrics {
+            function: "router".into(),
+            max_concurrency: Some(40.0),
+            ..FunctionMetrics::default()
+        }];
+        let throttling = |catalog: &FunctionCatalog, peak: f64| {
+            let account = AccountConcurrency {
+                limit: Some(1000),
+                unreserved: Some(900),
+                peak: Some(peak),
+            };
+            let input = CheckInput {
+                metrics: Some(&metrics),
+                account: Some(&account),
+                ..CheckInput::offline(&flows, catalog, None)
+            };
+            check(&input)
+                .into_iter()
+                .filter(|f| f.kind == Kind::Throttling)
+                .collect::<Vec<_>>()
+        };
+        let found = throttling(&catalog, 720.0);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Medium);
+        assert_eq!(
+            found[0].fact("evidence"),
+            Some(&crate::model::FactValue::Names(vec![
+                "account_concurrency_near".into()
+            ]))
+        );
+        assert!(
+            found[0].key_fact.contains("720 of 900"),
+            "{}",
+            found[0].key_fact
+        );
+        assert!(throttling(&catalog, 719.0).is_empty(), "below 80 %");
+        // A function with reserved concurrency does not share the account's.
+        let mut reserved = FunctionDefinition::named("router", "test");
+        reserved.reserved_concurrency = Some(100);
+        catalog.add(reserved);
+        assert!(throttling(&catalog, 900.0).is_empty(), "40 of its own 100");
+    }
+
+    #[test]
     fn seconds_read_as_the_designer_writes_them() {
         assert_eq!(seconds(8000.0), "8 s");
         assert_eq!(seconds(2500.0), "2.5 s");
