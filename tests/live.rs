@@ -226,9 +226,9 @@ fn a_live_scan_matches_the_offline_scan_and_save_logs_round_trips() {
     // What the queries cost (moto returns no statistics: 0 bytes), and the
     // functions' configuration, in the JSON's `live` section. The queries:
     // the failed blocks, two totals, the neighbourhoods of the two
-    // failures (two minutes apart), each function's windows.
+    // failures (two minutes apart), each function's window and its tail.
     let section = &live["live"];
-    assert_eq!(section["queries"], 7, "{section}");
+    assert_eq!(section["queries"], 9, "{section}");
     assert_eq!(section["bytes_scanned"], 0.0);
     assert_eq!(section["estimated_cost_usd"], 0.0);
     let functions = section["functions"].as_array().unwrap();
@@ -344,11 +344,14 @@ fn show_queries_prints_the_queries_on_stderr_only() {
             assert!(span <= 60, "{group}: {span} s");
         }
     }
+    // Each Lambda group: its window read whole, then its tail (closing
+    // lines only).
     assert_eq!(
         (lambda_queries, whole_period, around),
-        (2, 3, 2),
+        (4, 3, 2),
         "{stderr}"
     );
+    assert!(stderr.contains("| filter @message like \"RequestId:\" or @message like \"Task timed out\""), "{stderr}");
     // stderr is not a terminal here: no progress bar.
     assert!(!stderr.contains(" running, "), "{stderr}");
     assert!(stderr.contains("window: "), "{stderr}");
@@ -1130,4 +1133,52 @@ fn verbose_output_never_shows_the_secret_key() {
         assert!(!stderr.contains(secret), "stderr shows {secret}");
         assert!(!stdout.contains(secret), "stdout shows {secret}");
     }
+}
+
+/// After a window, pass 2 reads only the lines that can close an
+/// invocation: on every Lambda line of the fixtures, the tail query's
+/// filter keeps each END, REPORT, timeout and error line the analysis would
+/// keep there (`analyze::lambda`'s closing records).
+#[test]
+fn the_lambda_tail_filter_keeps_every_closing_line() {
+    use connect_timeouts::model::LambdaRecord;
+    use connect_timeouts::parse::lambda::parse_lambda_line;
+    use connect_timeouts::source::files::{discover, read_file};
+    use connect_timeouts::source::live::queries::{evaluate_filter, lambda_tail_query};
+
+    let query = lambda_tail_query();
+    let files = discover(&[fixtures()]).unwrap();
+    let (mut closing, mut dropped) = (0, 0);
+    for file in &files {
+        let _ = read_file(file, &mut |ev| {
+            let group = ev.group.or(file.group_hint.as_deref()).unwrap_or("");
+            if !group.starts_with("/aws/lambda/") {
+                return;
+            }
+            let closes = matches!(
+                parse_lambda_line(ev.message),
+                LambdaRecord::End { .. }
+                    | LambdaRecord::Report(_)
+                    | LambdaRecord::RuntimeDone { .. }
+                    | LambdaRecord::TimedOut { .. }
+                    | LambdaRecord::RuntimeError { .. }
+            );
+            let kept = evaluate_filter(&query, ev.message) == Ok(true);
+            if closes {
+                closing += 1;
+                assert!(
+                    kept,
+                    "the tail drops {}:{}: {}",
+                    file.display, ev.line, ev.message
+                );
+            } else if !kept {
+                dropped += 1;
+            }
+        });
+    }
+    // It does filter: most lines of a tail are the function's own output.
+    assert!(
+        closing > 50 && dropped > closing,
+        "{closing} closing, {dropped} dropped"
+    );
 }

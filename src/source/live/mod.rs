@@ -27,7 +27,7 @@ use crate::model::{
     Millis, SkippedLines, TraceBatch,
 };
 use crate::units::{format_time, human_bytes};
-use crate::windows::{tail_for, Neighbourhoods, Windows};
+use crate::windows::{merge, subtract, tail_for, Neighbourhoods, Windows};
 use aws_config::SdkConfig;
 use query::{QuerySpec, Record, Row, RunnerConfig, Stats};
 use runtime::{block_or_interrupt, interrupted, listen_for_ctrl_c};
@@ -421,11 +421,15 @@ impl LogSource for InsightsSource {
                 .map(|c| c.log_group.clone())
                 .unwrap_or_else(|| default_lambda_group(function));
             let tail = tail_for(self.configs.get(function).and_then(|c| c.timeout_s));
-            for (start, end) in query_ranges(windows.ranges(function), tail) {
+            for ((start, end), part) in lambda_plan(windows.ranges(function), tail) {
+                let query = match part {
+                    Part::Window => queries::lambda_query(),
+                    Part::Tail => queries::lambda_tail_query(),
+                };
                 specs.push(QuerySpec {
                     aggregate: false,
                     groups: vec![group.clone()],
-                    query: queries::lambda_query(),
+                    query,
                     start,
                     end,
                 });
@@ -523,18 +527,42 @@ impl LogSource for InsightsSource {
     }
 }
 
-/// Whole seconds covering a window and its END/REPORT `tail`, merged where
-/// the tails make them overlap (so no event is fetched twice).
-pub fn query_ranges(ranges: &[(Millis, Millis)], tail: Millis) -> Vec<(i64, i64)> {
-    let mut out: Vec<(i64, i64)> = Vec::new();
-    for &(lo, hi) in ranges {
-        let (start, end) = (lo.div_euclid(1000), ceil_seconds(hi + tail));
-        match out.last_mut() {
-            Some(last) if start <= last.1 => last.1 = last.1.max(end),
-            _ => out.push((start, end)),
-        }
-    }
-    out
+/// What a Lambda query over a range of seconds reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Every line (an invocation's output, its START and INIT).
+    Window,
+    /// Only the lines that close an invocation (END, REPORT, timeouts,
+    /// errors): what the analysis keeps after a window (`in_tail`).
+    Tail,
+}
+
+/// The whole seconds of `ranges` (read whole) and, after them, of their
+/// tails (closing lines only), in time order; no second is read twice.
+/// The tail is most of the time read and, on a busy function, most of its
+/// lines: filtering it keeps the rows proportional to the windows.
+pub fn lambda_plan(ranges: &[(Millis, Millis)], tail: Millis) -> Vec<((i64, i64), Part)> {
+    let windows = merge(
+        ranges
+            .iter()
+            .map(|&(lo, hi)| (lo.div_euclid(1000), ceil_seconds(hi)))
+            .collect(),
+    );
+    let tails = merge(
+        ranges
+            .iter()
+            .map(|&(_, hi)| (ceil_seconds(hi) + 1, ceil_seconds(hi + tail)))
+            .filter(|(lo, hi)| lo <= hi)
+            .collect(),
+    );
+    let mut plan: Vec<((i64, i64), Part)> = windows.iter().map(|&w| (w, Part::Window)).collect();
+    plan.extend(
+        subtract(&tails, &windows)
+            .into_iter()
+            .map(|t| (t, Part::Tail)),
+    );
+    plan.sort_by_key(|&((lo, _), _)| lo);
+    plan
 }
 
 pub(crate) fn ceil_seconds(ms: Millis) -> i64 {
@@ -547,18 +575,24 @@ mod tests {
     use crate::windows::TAIL_MS;
 
     #[test]
-    fn query_ranges_cover_the_tail_in_whole_seconds_and_merge() {
-        let r = query_ranges(&[(1_000_500, 1_002_001), (1_030_000, 1_031_000)], TAIL_MS);
-        assert_eq!(r, vec![(1_000, 1_091)]);
-        let r = query_ranges(&[(1_000_500, 1_002_001), (2_000_000, 2_000_001)], TAIL_MS);
-        assert_eq!(r, vec![(1_000, 1_063), (2_000, 2_061)]);
-        // A 3 s function: 15 s of tail; the two windows no longer merge.
-        let r = query_ranges(
-            &[(1_000_500, 1_002_001), (1_030_000, 1_031_000)],
-            tail_for(Some(3)),
+    fn the_lambda_plan_reads_windows_whole_and_tails_filtered_never_twice() {
+        // Windows 1000.5..1002.001 s and 1030..1031 s, a 60 s tail: the
+        // first tail runs into the second window, which is read whole.
+        let plan = lambda_plan(&[(1_000_500, 1_002_001), (1_030_000, 1_031_000)], TAIL_MS);
+        assert_eq!(
+            plan,
+            vec![
+                ((1_000, 1_003), Part::Window),
+                ((1_004, 1_029), Part::Tail),
+                ((1_030, 1_031), Part::Window),
+                ((1_032, 1_091), Part::Tail),
+            ]
         );
-        assert_eq!(r, vec![(1_000, 1_018), (1_030, 1_046)]);
-        assert_eq!(tail_for(Some(900)), TAIL_MS);
-        assert_eq!(tail_for(None), TAIL_MS);
+        // Every second from the first window to the last tail, once.
+        let mut covered: Vec<i64> = plan.iter().flat_map(|&((a, b), _)| a..=b).collect();
+        let n = covered.len();
+        covered.dedup();
+        assert_eq!(covered.len(), n);
+        assert_eq!(covered, (1_000..=1_091).collect::<Vec<_>>());
     }
 }
