@@ -15,7 +15,6 @@
 mod common;
 
 #[path = "../examples/synth/gen.rs"]
-#[allow(dead_code)]
 mod gen;
 
 use common::moto::Moto;
