@@ -351,7 +351,11 @@ fn show_queries_prints_the_queries_on_stderr_only() {
         (4, 3, 2),
         "{stderr}"
     );
-    assert!(stderr.contains("| filter @message like \"RequestId:\" or @message like \"Task timed out\""), "{stderr}");
+    assert!(
+        stderr
+            .contains("| filter @message like \"RequestId:\" or @message like \"Task timed out\""),
+        "{stderr}"
+    );
     // stderr is not a terminal here: no progress bar.
     assert!(!stderr.contains(" running, "), "{stderr}");
     assert!(stderr.contains("window: "), "{stderr}");
@@ -1181,4 +1185,128 @@ fn the_lambda_tail_filter_keeps_every_closing_line() {
         closing > 50 && dropped > closing,
         "{closing} closing, {dropped} dropped"
     );
+}
+
+/// A failed block of `profile` (8 s limit) whose invocation logged a START
+/// and a line into `group`, then nothing: the configured 2 s timeout is the
+/// only sign of a misconfigured timeout.
+fn profile_events(t: i64, group: &'static str) -> Vec<Ev> {
+    let stream = "2026/11/28/[$LATEST]feedfacefeedfacefeedfacefeedface";
+    let rid = "d4c3b2a1-3333-4e5f-8a9b-0c1d2e3f4a5b";
+    const ERR: &str = r#""Results":"The Lambda Function Returned An Error.","#;
+    vec![
+        flow(CONTACT, t + 100, &lambda_block(ERR, "profile", 8000)),
+        line(
+            group,
+            stream,
+            t + 130,
+            format!("START RequestId: {rid} Version: $LATEST\n"),
+        ),
+        line(
+            group,
+            stream,
+            t + 140,
+            format!("{}\t{rid}\tINFO\tloading the profile\n", iso(t + 140)),
+        ),
+    ]
+}
+
+fn scan_profile(moto: &Moto, t: i64, extra: &[&str]) -> assert_cmd::assert::Assert {
+    let (start, end) = (iso(t - 60_000), iso(t + 600_000));
+    moto.bin()
+        .args(["scan", "-o", "json", "--instance", "acme-prod"])
+        .args(["--start", &start, "--end", &end])
+        .args(extra)
+        .args(["--endpoint-url", &moto.url])
+        .assert()
+}
+
+/// moto's GetFunctionConfiguration has no `LoggingConfig` (as a denied call
+/// would not): when /aws/lambda/<fn> does not exist, the group named after
+/// the function is found by listing, used, and said in a note; with two
+/// such groups, the run stops and lists them.
+#[test]
+fn a_function_logging_elsewhere_is_found_by_its_name() {
+    let t = base();
+    let events = profile_events(t, "/custom/logs/profile");
+    let moto = Moto::start();
+    let mut spec = seed_spec(&events);
+    spec["functions"] = json!([{"name": "profile", "timeout": 2}]);
+    moto.seed(&spec);
+    let out = scan_profile(&moto, t, &[]).success();
+    let output = out.get_output();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "note: profile: logs in /custom/logs/profile, the only log group named after it"
+        ),
+        "{stderr}"
+    );
+    let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let failure = &doc["failures"][0];
+    assert_eq!(failure["class"], "misconfigured_timeout", "{failure}");
+    assert_eq!(
+        failure["invocations"][0]["request_id"],
+        "d4c3b2a1-3333-4e5f-8a9b-0c1d2e3f4a5b"
+    );
+    assert_eq!(
+        doc["scope"]["lambda_groups"],
+        json!(["/custom/logs/profile"])
+    );
+
+    // A second group named after it: which one is unknown.
+    let other = vec![line(
+        "/other/team/profile",
+        "s",
+        t + 150,
+        "START RequestId: 00000000-0000-4000-8000-000000000000 Version: $LATEST\n".into(),
+    )];
+    moto.seed(&json!({"groups": groups_of(&other), "append": true}));
+    scan_profile(&moto, t, &[])
+        .code(254)
+        .stderr(predicate::str::contains(
+            "cannot tell which log group profile writes to",
+        ))
+        .stderr(predicate::str::contains(
+            "/custom/logs/profile, /other/team/profile",
+        ));
+}
+
+/// A configuration changed after the period (the fix already applied, say)
+/// is not the one the block met: the 2 s timeout read now is not used, the
+/// verdict says why, and END/REPORT lines are read for 60 s.
+#[test]
+fn a_configuration_changed_after_the_period_is_not_used() {
+    let t = base();
+    let events = profile_events(t, "/aws/lambda/profile");
+    let changed = chrono::Utc::now()
+        .format("%Y-%m-%dT%H:%M:%S%.3f+0000")
+        .to_string();
+    let moto = Moto::start_with(&[("LAMBDA_LAST_MODIFIED", &changed)]);
+    let mut spec = seed_spec(&events);
+    spec["functions"] = json!([{"name": "profile", "timeout": 2}]);
+    moto.seed(&spec);
+    let out = scan_profile(&moto, t, &["--show-queries"]).success();
+    let output = out.get_output();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("note: profile: its configuration changed after the period"),
+        "{stderr}"
+    );
+    let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let failure = &doc["failures"][0];
+    assert_ne!(failure["class"], "misconfigured_timeout", "{failure}");
+    let evidence = failure["evidence"].to_string();
+    assert!(
+        evidence.contains("the function's configuration changed at")
+            && evidence.contains("may have differed"),
+        "{evidence}"
+    );
+    // The tail after the window: 60 s, not the 2 s timeout's 14 s.
+    let lambda: Vec<(String, i64, i64)> = queries_shown(&stderr)
+        .into_iter()
+        .filter(|(g, _, _)| g == "/aws/lambda/profile")
+        .collect();
+    let tail = lambda.last().expect("a tail query");
+    assert_eq!(tail.2 - tail.1, 59, "{lambda:?}");
 }

@@ -56,8 +56,9 @@ pub fn support_dir() -> PathBuf {
 }
 
 /// moto's server with Connect's `CreatedTime` in epoch seconds,
-/// DescribeInstanceAttribute, and Logs Insights queries evaluated by
-/// tests/support/insights_eval.py (found through `INSIGHTS_EVAL_DIR`).
+/// DescribeInstanceAttribute, Logs Insights queries evaluated by
+/// tests/support/insights_eval.py (found through `INSIGHTS_EVAL_DIR`), and
+/// functions' `LastModified` before the logs (`LAMBDA_LAST_MODIFIED`).
 const SERVER: &str = r#"
 import os
 import sys
@@ -107,6 +108,20 @@ if flow_logs:
     connect_urls.url_paths[
         "{0}/instance/(?P<InstanceId>[^/]+)/attribute/(?P<AttributeType>[^/]+)$"
     ] = ConnectResponse.dispatch
+
+# moto stamps a function's LastModified when the seed creates it, after the
+# events the tests analyse, where a real function's configuration usually
+# predates its logs: LAMBDA_LAST_MODIFIED (default: the start of 2026, in
+# the Lambda API's shape) stands in for it.
+from moto.awslambda.models import LambdaFunction
+
+_create_function = LambdaFunction.__init__
+
+def backdated(self, *args, **kwargs):
+    _create_function(self, *args, **kwargs)
+    self.last_modified = os.environ.get("LAMBDA_LAST_MODIFIED", "2026-01-01T00:00:00.000+0000")
+
+LambdaFunction.__init__ = backdated
 
 from moto.server import main
 main(sys.argv[1:])

@@ -7,6 +7,7 @@
 pub mod aws_error;
 pub mod connect;
 mod credentials;
+mod groups;
 mod instance;
 pub mod lambda_config;
 mod progress;
@@ -402,11 +403,30 @@ impl LogSource for InsightsSource {
             }
             self.check_interrupted()?;
             // The qualifier Connect used, when it used only one.
-            let config = block_or_interrupt(
+            let mut config = block_or_interrupt(
                 &self.rt,
                 &self.ctrl_c,
                 lambda_config::fetch(&self.lambda, function, windows.qualifier(function)),
             )?;
+            if !config.log_group_named {
+                let found = block_or_interrupt(
+                    &self.rt,
+                    &self.ctrl_c,
+                    lambda_config::find_log_group(&self.logs, function),
+                )??;
+                if let Some(group) = found {
+                    config.notes.push(format!(
+                        "logs in {group}, the only log group named after it (the configuration did not name one, and {} does not exist)",
+                        config.log_group
+                    ));
+                    config.log_group = group;
+                }
+            }
+            if config.changed_after(self.settings.end) {
+                config.notes.push(
+                    "its configuration changed after the period: END/REPORT lines are read for 60 s after each window, and the verdicts do not use the configuration read".to_string(),
+                );
+            }
             for note in &config.notes {
                 self.note(format!("note: {}: {note}", config.name));
             }
@@ -420,7 +440,14 @@ impl LogSource for InsightsSource {
                 .get(function)
                 .map(|c| c.log_group.clone())
                 .unwrap_or_else(|| default_lambda_group(function));
-            let tail = tail_for(self.configs.get(function).and_then(|c| c.timeout_s));
+            // A timeout changed since may be shorter than the one in force
+            // then: the longest tail.
+            let timeout = self
+                .configs
+                .get(function)
+                .filter(|c| !c.changed_after(self.settings.end))
+                .and_then(|c| c.timeout_s);
+            let tail = tail_for(timeout);
             for ((start, end), part) in lambda_plan(windows.ranges(function), tail) {
                 let query = match part {
                     Part::Window => queries::lambda_query(),
@@ -499,7 +526,7 @@ impl LogSource for InsightsSource {
     fn function_settings(&self) -> BTreeMap<String, FunctionSettings> {
         self.configs
             .iter()
-            .map(|(name, config)| (name.clone(), config.settings()))
+            .map(|(name, config)| (name.clone(), config.settings(self.settings.end)))
             .collect()
     }
 
