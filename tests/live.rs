@@ -1308,5 +1308,5 @@ fn a_configuration_changed_after_the_period_is_not_used() {
         .filter(|(g, _, _)| g == "/aws/lambda/profile")
         .collect();
     let tail = lambda.last().expect("a tail query");
-    assert_eq!(tail.2 - tail.1, 59, "{lambda:?}");
+    assert_eq!(tail.2 - tail.1, 60, "{lambda:?}");
 }

@@ -178,8 +178,11 @@ fn lambda_queries(scan: &Scan) -> Vec<&Query> {
     all.sort_by_key(|q| q.from);
     assert_eq!(all.len() % 2, 0, "a window and its tail each");
     for pair in all.chunks(2) {
-        assert_eq!(pair[1].from, pair[0].to + 1, "the tail follows its window");
-        assert!(pair[1].to - pair[1].from <= 60, "a tail of at most 60 s");
+        assert_eq!(
+            pair[1].from, pair[0].to,
+            "the tail starts where its window ends"
+        );
+        assert!(pair[1].to - pair[1].from <= 61, "a tail of at most 60 s");
     }
     all.into_iter().step_by(2).collect()
 }

@@ -467,8 +467,19 @@ impl LogSource for InsightsSource {
             .iter()
             .map(|s| format!("query {}", s.window()))
             .collect();
-        let results = self.run(specs)?;
-        for rows in &results {
+        let mut results = self.run(specs)?;
+        // A tail starts in the second its window ends in: an event at that
+        // instant comes twice (and must be counted, saved and kept once).
+        let mut seen = HashSet::new();
+        for rows in &mut results {
+            rows.retain(|r| {
+                seen.insert((
+                    r.group.clone(),
+                    r.stream.clone(),
+                    r.timestamp,
+                    r.message.clone(),
+                ))
+            });
             self.save(rows)?;
         }
         for ((function, label), rows) in owners.iter().zip(&labels).zip(&results) {
@@ -564,10 +575,14 @@ pub enum Part {
     Tail,
 }
 
-/// The whole seconds of `ranges` (read whole) and, after them, of their
-/// tails (closing lines only), in time order; no second is read twice.
-/// The tail is most of the time read and, on a busy function, most of its
-/// lines: filtering it keeps the rows proportional to the windows.
+/// The queries of a function's group: its windows, read whole, and after
+/// them their tails (closing lines only), in whole seconds and time order.
+/// StartQuery's end second covers only its first instant (as moto, and
+/// AWS's "inclusive"), so a tail starts in the second its window ends in:
+/// an event at that very instant can come twice, and the caller drops the
+/// second copy. The tail is most of the time read and, on a busy function,
+/// most of its lines: filtering it keeps the rows proportional to the
+/// windows.
 pub fn lambda_plan(ranges: &[(Millis, Millis)], tail: Millis) -> Vec<((i64, i64), Part)> {
     let windows = merge(
         ranges
@@ -575,20 +590,25 @@ pub fn lambda_plan(ranges: &[(Millis, Millis)], tail: Millis) -> Vec<((i64, i64)
             .map(|&(lo, hi)| (lo.div_euclid(1000), ceil_seconds(hi)))
             .collect(),
     );
+    // In ms: what the windows' queries cover, and the tails still needed.
+    let covered: Vec<(Millis, Millis)> =
+        windows.iter().map(|&(a, b)| (a * 1000, b * 1000)).collect();
     let tails = merge(
         ranges
             .iter()
-            .map(|&(_, hi)| (ceil_seconds(hi) + 1, ceil_seconds(hi + tail)))
+            .map(|&(_, hi)| (hi + 1, hi + tail))
             .filter(|(lo, hi)| lo <= hi)
             .collect(),
     );
     let mut plan: Vec<((i64, i64), Part)> = windows.iter().map(|&w| (w, Part::Window)).collect();
-    plan.extend(
-        subtract(&tails, &windows)
+    let tail_seconds = merge(
+        subtract(&tails, &covered)
             .into_iter()
-            .map(|t| (t, Part::Tail)),
+            .map(|(lo, hi)| (lo.div_euclid(1000), ceil_seconds(hi)))
+            .collect(),
     );
-    plan.sort_by_key(|&((lo, _), _)| lo);
+    plan.extend(tail_seconds.into_iter().map(|t| (t, Part::Tail)));
+    plan.sort_by_key(|&((lo, _), part)| (lo, part == Part::Tail));
     plan
 }
 
@@ -602,24 +622,27 @@ mod tests {
     use crate::windows::TAIL_MS;
 
     #[test]
-    fn the_lambda_plan_reads_windows_whole_and_tails_filtered_never_twice() {
+    fn the_lambda_plan_reads_windows_whole_then_tails_filtered_with_no_gap() {
         // Windows 1000.5..1002.001 s and 1030..1031 s, a 60 s tail: the
         // first tail runs into the second window, which is read whole.
-        let plan = lambda_plan(&[(1_000_500, 1_002_001), (1_030_000, 1_031_000)], TAIL_MS);
+        let ranges = [(1_000_500, 1_002_001), (1_030_000, 1_031_000)];
+        let plan = lambda_plan(&ranges, TAIL_MS);
         assert_eq!(
             plan,
             vec![
                 ((1_000, 1_003), Part::Window),
-                ((1_004, 1_029), Part::Tail),
+                ((1_003, 1_030), Part::Tail),
                 ((1_030, 1_031), Part::Window),
-                ((1_032, 1_091), Part::Tail),
+                ((1_031, 1_091), Part::Tail),
             ]
         );
-        // Every second from the first window to the last tail, once.
-        let mut covered: Vec<i64> = plan.iter().flat_map(|&((a, b), _)| a..=b).collect();
-        let n = covered.len();
-        covered.dedup();
-        assert_eq!(covered.len(), n);
-        assert_eq!(covered, (1_000..=1_091).collect::<Vec<_>>());
+        // A query over seconds [a, b] covers [a s, b s] to the ms (its end
+        // second's first instant only): every ms from the first window to
+        // the last tail is covered.
+        let covers = |t: Millis| {
+            plan.iter()
+                .any(|&((a, b), _)| a * 1000 <= t && t <= b * 1000)
+        };
+        assert!((1_000_500..=1_091_000).all(covers));
     }
 }
