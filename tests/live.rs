@@ -226,9 +226,9 @@ fn a_live_scan_matches_the_offline_scan_and_save_logs_round_trips() {
     // What the queries cost (moto returns no statistics: 0 bytes), and the
     // functions' configuration, in the JSON's `live` section. The queries:
     // the failed blocks, two totals, the neighbourhoods of the two
-    // failures (two minutes apart), each function's windows.
+    // failures (two minutes apart), each function's window and its tail.
     let section = &live["live"];
-    assert_eq!(section["queries"], 7, "{section}");
+    assert_eq!(section["queries"], 9, "{section}");
     assert_eq!(section["bytes_scanned"], 0.0);
     assert_eq!(section["estimated_cost_usd"], 0.0);
     let functions = section["functions"].as_array().unwrap();
@@ -344,9 +344,16 @@ fn show_queries_prints_the_queries_on_stderr_only() {
             assert!(span <= 60, "{group}: {span} s");
         }
     }
+    // Each Lambda group: its window read whole, then its tail (closing
+    // lines only).
     assert_eq!(
         (lambda_queries, whole_period, around),
-        (2, 3, 2),
+        (4, 3, 2),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .contains("| filter @message like \"RequestId:\" or @message like \"Task timed out\""),
         "{stderr}"
     );
     // stderr is not a terminal here: no progress bar.
@@ -1130,4 +1137,176 @@ fn verbose_output_never_shows_the_secret_key() {
         assert!(!stderr.contains(secret), "stderr shows {secret}");
         assert!(!stdout.contains(secret), "stdout shows {secret}");
     }
+}
+
+/// After a window, pass 2 reads only the lines that can close an
+/// invocation: on every Lambda line of the fixtures, the tail query's
+/// filter keeps each END, REPORT, timeout and error line the analysis would
+/// keep there (`analyze::lambda`'s closing records).
+#[test]
+fn the_lambda_tail_filter_keeps_every_closing_line() {
+    use connect_timeouts::model::LambdaRecord;
+    use connect_timeouts::parse::lambda::parse_lambda_line;
+    use connect_timeouts::source::files::{discover, read_file};
+    use connect_timeouts::source::live::queries::{evaluate_filter, lambda_tail_query};
+
+    let query = lambda_tail_query();
+    let files = discover(&[fixtures()]).unwrap();
+    let (mut closing, mut dropped) = (0, 0);
+    for file in &files {
+        let _ = read_file(file, &mut |ev| {
+            let group = ev.group.or(file.group_hint.as_deref()).unwrap_or("");
+            if !group.starts_with("/aws/lambda/") {
+                return;
+            }
+            let closes = matches!(
+                parse_lambda_line(ev.message),
+                LambdaRecord::End { .. }
+                    | LambdaRecord::Report(_)
+                    | LambdaRecord::RuntimeDone { .. }
+                    | LambdaRecord::TimedOut { .. }
+                    | LambdaRecord::RuntimeError { .. }
+            );
+            let kept = evaluate_filter(&query, ev.message) == Ok(true);
+            if closes {
+                closing += 1;
+                assert!(
+                    kept,
+                    "the tail drops {}:{}: {}",
+                    file.display, ev.line, ev.message
+                );
+            } else if !kept {
+                dropped += 1;
+            }
+        });
+    }
+    // It does filter: most lines of a tail are the function's own output.
+    assert!(
+        closing > 50 && dropped > closing,
+        "{closing} closing, {dropped} dropped"
+    );
+}
+
+/// A failed block of `profile` (8 s limit) whose invocation logged a START
+/// and a line into `group`, then nothing: the configured 2 s timeout is the
+/// only sign of a misconfigured timeout.
+fn profile_events(t: i64, group: &'static str) -> Vec<Ev> {
+    let stream = "2026/11/28/[$LATEST]feedfacefeedfacefeedfacefeedface";
+    let rid = "d4c3b2a1-3333-4e5f-8a9b-0c1d2e3f4a5b";
+    const ERR: &str = r#""Results":"The Lambda Function Returned An Error.","#;
+    vec![
+        flow(CONTACT, t + 100, &lambda_block(ERR, "profile", 8000)),
+        line(
+            group,
+            stream,
+            t + 130,
+            format!("START RequestId: {rid} Version: $LATEST\n"),
+        ),
+        line(
+            group,
+            stream,
+            t + 140,
+            format!("{}\t{rid}\tINFO\tloading the profile\n", iso(t + 140)),
+        ),
+    ]
+}
+
+fn scan_profile(moto: &Moto, t: i64, extra: &[&str]) -> assert_cmd::assert::Assert {
+    let (start, end) = (iso(t - 60_000), iso(t + 600_000));
+    moto.bin()
+        .args(["scan", "-o", "json", "--instance", "acme-prod"])
+        .args(["--start", &start, "--end", &end])
+        .args(extra)
+        .args(["--endpoint-url", &moto.url])
+        .assert()
+}
+
+/// moto's GetFunctionConfiguration has no `LoggingConfig` (as a denied call
+/// would not): when /aws/lambda/<fn> does not exist, the group named after
+/// the function is found by listing, used, and said in a note; with two
+/// such groups, the run stops and lists them.
+#[test]
+fn a_function_logging_elsewhere_is_found_by_its_name() {
+    let t = base();
+    let events = profile_events(t, "/custom/logs/profile");
+    let moto = Moto::start();
+    let mut spec = seed_spec(&events);
+    spec["functions"] = json!([{"name": "profile", "timeout": 2}]);
+    moto.seed(&spec);
+    let out = scan_profile(&moto, t, &[]).success();
+    let output = out.get_output();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "note: profile: logs in /custom/logs/profile, the only log group named after it"
+        ),
+        "{stderr}"
+    );
+    let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let failure = &doc["failures"][0];
+    assert_eq!(failure["class"], "misconfigured_timeout", "{failure}");
+    assert_eq!(
+        failure["invocations"][0]["request_id"],
+        "d4c3b2a1-3333-4e5f-8a9b-0c1d2e3f4a5b"
+    );
+    assert_eq!(
+        doc["scope"]["lambda_groups"],
+        json!(["/custom/logs/profile"])
+    );
+
+    // A second group named after it: which one is unknown.
+    let other = vec![line(
+        "/other/team/profile",
+        "s",
+        t + 150,
+        "START RequestId: 00000000-0000-4000-8000-000000000000 Version: $LATEST\n".into(),
+    )];
+    moto.seed(&json!({"groups": groups_of(&other), "append": true}));
+    scan_profile(&moto, t, &[])
+        .code(254)
+        .stderr(predicate::str::contains(
+            "cannot tell which log group profile writes to",
+        ))
+        .stderr(predicate::str::contains(
+            "/custom/logs/profile, /other/team/profile",
+        ));
+}
+
+/// A configuration changed after the period (the fix already applied, say)
+/// is not the one the block met: the 2 s timeout read now is not used, the
+/// verdict says why, and END/REPORT lines are read for 60 s.
+#[test]
+fn a_configuration_changed_after_the_period_is_not_used() {
+    let t = base();
+    let events = profile_events(t, "/aws/lambda/profile");
+    let changed = chrono::Utc::now()
+        .format("%Y-%m-%dT%H:%M:%S%.3f+0000")
+        .to_string();
+    let moto = Moto::start_with(&[("LAMBDA_LAST_MODIFIED", &changed)]);
+    let mut spec = seed_spec(&events);
+    spec["functions"] = json!([{"name": "profile", "timeout": 2}]);
+    moto.seed(&spec);
+    let out = scan_profile(&moto, t, &["--show-queries"]).success();
+    let output = out.get_output();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("note: profile: its configuration changed after the period"),
+        "{stderr}"
+    );
+    let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let failure = &doc["failures"][0];
+    assert_ne!(failure["class"], "misconfigured_timeout", "{failure}");
+    let evidence = failure["evidence"].to_string();
+    assert!(
+        evidence.contains("the function's configuration changed at")
+            && evidence.contains("may have differed"),
+        "{evidence}"
+    );
+    // The tail after the window: 60 s, not the 2 s timeout's 14 s.
+    let lambda: Vec<(String, i64, i64)> = queries_shown(&stderr)
+        .into_iter()
+        .filter(|(g, _, _)| g == "/aws/lambda/profile")
+        .collect();
+    let tail = lambda.last().expect("a tail query");
+    assert_eq!(tail.2 - tail.1, 60, "{lambda:?}");
 }

@@ -19,6 +19,7 @@ fn generate(dir: &Path, size: u64, seed: u64) -> gen::Summary {
         // Dense failures so that a small input holds every class.
         failure_rate: 0.1,
         part_bytes: 2 << 20,
+        ..gen::Config::default()
     };
     gen::generate(dir, &cfg).expect("generate")
 }

@@ -36,6 +36,13 @@ pub struct Config {
     pub failure_rate: f64,
     /// A new file is started in a group once its current one is this big.
     pub part_bytes: u64,
+    /// When the traffic starts (epoch ms).
+    pub start_ms: i64,
+    /// Contacts per hour (on average; arrivals are uniform between 0 and
+    /// twice the mean gap, plus 50 ms).
+    pub contacts_per_hour: u64,
+    /// Stop after this long instead of at `size_bytes`.
+    pub duration_ms: Option<i64>,
 }
 
 impl Default for Config {
@@ -45,6 +52,9 @@ impl Default for Config {
             seed: 7,
             failure_rate: 0.005,
             part_bytes: 64 << 20,
+            start_ms: EPOCH_START,
+            contacts_per_hour: 3_200,
+            duration_ms: None,
         }
     }
 }
@@ -135,8 +145,8 @@ impl Rng {
 // Time
 // ---------------------------------------------------------------------------
 
-/// 2026-11-28T00:00:00Z.
-const EPOCH_START: i64 = 1_795_824_000_000;
+/// 2026-11-28T00:00:00Z (the default start).
+pub const EPOCH_START: i64 = 1_795_824_000_000;
 
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ`.
 pub fn iso(ms: i64) -> String {
@@ -624,7 +634,7 @@ pub fn generate(out: &Path, cfg: &Config) -> io::Result<Summary> {
         .map(|i| {
             connect.stream(format!(
                 "{INSTANCE}_{}_{i}",
-                date_path(EPOCH_START).replace('/', "-")
+                date_path(cfg.start_ms).replace('/', "-")
             ))
         })
         .collect();
@@ -677,18 +687,25 @@ pub fn generate(out: &Path, cfg: &Config) -> io::Result<Summary> {
     // Environments already warm when the export starts.
     for f in 0..FUNCTIONS.len() {
         for _ in 0..3 {
-            let stream = g.new_stream(f, EPOCH_START - 3_600_000);
+            let stream = g.new_stream(f, cfg.start_ms - 3_600_000);
             g.fns[f].envs.push(Env {
                 stream,
-                busy_until: EPOCH_START - 60_000,
+                busy_until: cfg.start_ms - 60_000,
             });
         }
     }
-    let mut t = EPOCH_START;
+    let mut t = cfg.start_ms;
     let mut last_flush = t;
     let mut seq_base = 0u64;
-    while g.bytes + g.pending_bytes_estimate() < cfg.size_bytes {
-        t += g.rng.range(50, 2200);
+    // The default 3,200 an hour is the historical 50..2200 ms gap.
+    let mean_gap = 3_600_000 / cfg.contacts_per_hour.max(1) as i64;
+    let gap_max = (2 * mean_gap - 50).max(51);
+    let more = |g: &Gen, t: i64| match cfg.duration_ms {
+        Some(d) => t < cfg.start_ms + d,
+        None => g.bytes + g.pending_bytes_estimate() < cfg.size_bytes,
+    };
+    while more(&g, t) {
+        t += g.rng.range(50, gap_max);
         g.contact(t);
         if t - last_flush > 30_000 {
             for grp in &mut g.groups {

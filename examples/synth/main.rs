@@ -2,6 +2,7 @@
 //!
 //! ```sh
 //! cargo run --release --example synth -- --out DIR --size 1GB --seed 7 [--failure-rate 0.005]
+//! cargo run --release --example synth -- --out DIR --minutes 20 --contacts-per-hour 50000 --start-ms MS
 //! ```
 //!
 //! Writes `DIR/aws/connect/<alias>/*.json`, `DIR/aws/lambda/<fn>/*` and
@@ -42,6 +43,18 @@ fn main() -> ExitCode {
                 Some(n) => cfg.part_bytes = n,
                 None => return usage("--part-size: expected e.g. 64MB"),
             },
+            "--start-ms" => match value("--start-ms").parse() {
+                Ok(n) => cfg.start_ms = n,
+                Err(_) => return usage("--start-ms: expected epoch milliseconds"),
+            },
+            "--contacts-per-hour" => match value("--contacts-per-hour").parse() {
+                Ok(n) if n > 0 => cfg.contacts_per_hour = n,
+                _ => return usage("--contacts-per-hour: expected a positive integer"),
+            },
+            "--minutes" => match value("--minutes").parse::<i64>() {
+                Ok(n) if n > 0 => cfg.duration_ms = Some(n * 60_000),
+                _ => return usage("--minutes: expected a positive integer"),
+            },
             "-h" | "--help" => return usage(""),
             other => return usage(&format!("unknown argument {other}")),
         }
@@ -77,7 +90,7 @@ fn usage(problem: &str) -> ExitCode {
         eprintln!("synth: {problem}");
     }
     eprintln!(
-        "usage: synth --out DIR [--size 1GB] [--seed 7] [--failure-rate 0.005] [--part-size 64MB]"
+        "usage: synth --out DIR [--size 1GB | --minutes N] [--seed 7] [--failure-rate 0.005] [--part-size 64MB]\n             [--start-ms EPOCH_MS] [--contacts-per-hour 3200]"
     );
     ExitCode::from(if problem.is_empty() { 0 } else { 2 })
 }

@@ -12,7 +12,8 @@ mod case;
 mod evidence;
 mod rules;
 
-use crate::model::{Class, FlowEntry, FunctionSettings, Link, Verdict};
+use crate::model::{Class, Evidence, FlowEntry, FunctionSettings, Link, Verdict};
+use crate::units::format_time;
 use case::Case;
 use rules::rule;
 
@@ -21,6 +22,10 @@ use rules::rule;
 /// limit is a `misconfigured_timeout` even without a timeout line, and the
 /// fixes follow the VPC attachment and provisioned concurrency.
 pub fn classify(block: &FlowEntry, link: &Link, settings: Option<&FunctionSettings>) -> Verdict {
+    // A configuration changed since (the fix being a new timeout, say) is
+    // not the one the block met: it is not used, and the evidence says so.
+    let changed = settings.and_then(|s| s.changed_after_period);
+    let settings = settings.filter(|s| s.changed_after_period.is_none());
     let case = Case::new(block, link, settings);
     let held: Vec<Class> = Class::all()
         .iter()
@@ -36,6 +41,16 @@ pub fn classify(block: &FlowEntry, link: &Link, settings: Option<&FunctionSettin
     let mut evidence = evidence::common(&case);
     for &c in std::iter::once(&class).chain(&contributing) {
         evidence.extend((rule(c).evidence)(&case));
+    }
+    if let Some(at) = changed {
+        evidence.push(Evidence {
+            timestamp: None,
+            text: format!(
+                "the function's configuration changed at {}, after the period: the one in force \
+                 then may have differed, so this verdict does not use it",
+                format_time(at)
+            ),
+        });
     }
     let mut fix = (rule(class).fix)(&case);
     for hint in contributing.iter().filter_map(|&c| (rule(c).hint)(&case)) {
@@ -75,6 +90,7 @@ mod settings_tests {
             timeout_s: Some(timeout_s),
             vpc_attached: Some(vpc),
             provisioned_concurrency: Some(pc),
+            changed_after_period: None,
         }
     }
 
@@ -102,6 +118,20 @@ mod settings_tests {
             "{text:?}"
         );
         assert!(with.fix.contains("--timeout 8"), "{}", with.fix);
+    }
+
+    #[test]
+    fn a_configuration_changed_after_the_period_is_not_used_and_the_evidence_says_so() {
+        let mut changed = settings(3.0, false, false);
+        changed.changed_after_period = Some(T0 + 86_400_000);
+        let v = diagnose(8000, no_report(), Some(&changed));
+        assert_eq!(v.class, diagnose(8000, no_report(), None).class);
+        assert_ne!(v.class, Class::MisconfiguredTimeout);
+        let last = v.evidence.last().map(|e| e.text.as_str()).unwrap_or("");
+        assert!(
+            last.contains("changed at 2026-11-29T10:00:00.000Z, after the period"),
+            "{last}"
+        );
     }
 
     #[test]

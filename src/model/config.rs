@@ -3,6 +3,7 @@
 //! (`FunctionConfig`).
 
 use super::conventions::default_lambda_group;
+use super::Millis;
 use serde::{Deserialize, Serialize};
 
 /// What classification reads of a function's configuration (live scans; a
@@ -15,6 +16,11 @@ pub struct FunctionSettings {
     pub vpc_attached: Option<bool>,
     /// Provisioned concurrency on any version or alias.
     pub provisioned_concurrency: Option<bool>,
+    /// When the configuration last changed (epoch ms), when that is after
+    /// the period analysed: the configuration read is not the one in
+    /// force then, and classification does not use it.
+    #[serde(default)]
+    pub changed_after_period: Option<Millis>,
 }
 
 /// A function's configuration as a live run read it, for the person on
@@ -33,6 +39,11 @@ pub struct FunctionConfig {
     /// Provisioned concurrency configured on the alias or version Connect
     /// invoked, else on any of them.
     pub provisioned: Option<bool>,
+    /// `LastModified` (epoch ms).
+    pub last_modified: Option<Millis>,
+    /// `LoggingConfig.LogGroup` named `log_group` (else it is the default,
+    /// or what the group lookup found).
+    pub log_group_named: bool,
     /// Why a value is unknown.
     pub notes: Vec<String>,
 }
@@ -49,16 +60,24 @@ impl FunctionConfig {
             vpc_attached: None,
             log_format: None,
             provisioned: None,
+            last_modified: None,
+            log_group_named: false,
             notes: Vec::new(),
         }
     }
 
-    /// What classification uses.
-    pub fn settings(&self) -> FunctionSettings {
+    /// What classification uses, for a period ending at `period_end`.
+    pub fn settings(&self, period_end: Millis) -> FunctionSettings {
         FunctionSettings {
             timeout_s: self.timeout_s.map(f64::from),
             vpc_attached: self.vpc_attached,
             provisioned_concurrency: self.provisioned,
+            changed_after_period: self.last_modified.filter(|&t| t > period_end),
         }
+    }
+
+    /// The configuration changed after a period ending at `period_end`.
+    pub fn changed_after(&self, period_end: Millis) -> bool {
+        self.last_modified.is_some_and(|t| t > period_end)
     }
 }

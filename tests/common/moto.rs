@@ -1,7 +1,7 @@
 //! A moto server (the AWS wire protocol on 127.0.0.1) per test, seeded
 //! through boto3 from the same virtualenv; killed on drop.
 //!
-//! The server runs with five changes to moto 5.2.5 (`SERVER`):
+//! The server runs with six changes to moto 5.2.5 (`SERVER`):
 //! - a fix to its wire format: it writes a Connect instance's `CreatedTime`
 //!   as an ISO-8601 string, where AWS (restJson1) sends epoch seconds, and
 //!   the Rust SDK refuses the string, so ListInstances and DescribeInstance
@@ -20,7 +20,9 @@
 //! - CloudWatch's GetMetricData over Smithy RPC v2 CBOR, the protocol the
 //!   Rust SDK speaks (moto routes only boto3's JSON and query protocols):
 //!   decoded and encoded with botocore's own CBOR code, answered by moto's
-//!   backend (so PutMetricData's points are what comes back).
+//!   backend (so PutMetricData's points are what comes back);
+//! - a function's `LastModified` set before the logs it is tested on
+//!   (`LAMBDA_LAST_MODIFIED`), as a real function's configuration usually is.
 //!
 //! Nothing else of moto changes.
 
@@ -64,10 +66,11 @@ pub fn support_dir() -> PathBuf {
 }
 
 /// moto's server with Connect's `CreatedTime` in epoch seconds,
-/// DescribeInstanceAttribute, contact flows and flow modules (create, list
-/// in pages of two, describe: moto has none), and Logs Insights queries
-/// evaluated by tests/support/insights_eval.py (found through
-/// `INSIGHTS_EVAL_DIR`).
+/// DescribeInstanceAttribute, Logs Insights queries evaluated by
+/// tests/support/insights_eval.py (found through `INSIGHTS_EVAL_DIR`),
+/// functions' `LastModified` before the logs (`LAMBDA_LAST_MODIFIED`),
+/// contact flows and flow modules (create, list in pages of two, describe:
+/// moto has none), and GetMetricData over CBOR.
 const SERVER: &str = r#"
 import os
 import sys
@@ -245,6 +248,20 @@ def cloudwatch_cbor(request, full_url, headers):
 cloudwatch_urls.url_paths[
     "{0}/service/GraniteServiceVersion20100801/operation/(?P<Operation>[^/]+)$"
 ] = cloudwatch_cbor
+
+# moto stamps a function's LastModified when the seed creates it, after the
+# events the tests analyse, where a real function's configuration usually
+# predates its logs: LAMBDA_LAST_MODIFIED (default: the start of 2026, in
+# the Lambda API's shape) stands in for it.
+from moto.awslambda.models import LambdaFunction
+
+_create_function = LambdaFunction.__init__
+
+def backdated(self, *args, **kwargs):
+    _create_function(self, *args, **kwargs)
+    self.last_modified = os.environ.get("LAMBDA_LAST_MODIFIED", "2026-01-01T00:00:00.000+0000")
+
+LambdaFunction.__init__ = backdated
 
 from moto.server import main
 main(sys.argv[1:])

@@ -4,7 +4,9 @@
 //! "unknown" with a note, never aborts the scan.
 
 use super::aws_error::describe;
-use crate::model::FunctionConfig;
+use super::groups::{list_groups, Listing};
+use crate::model::conventions::{default_lambda_group, function_of_group, is_connect_group};
+use crate::model::{FunctionConfig, Millis};
 use crate::source::SourceError;
 use aws_sdk_lambda::operation::get_function_configuration::GetFunctionConfigurationOutput;
 use aws_sdk_lambda::Client;
@@ -53,6 +55,7 @@ async fn get_configuration(
 
 fn apply(cfg: &mut FunctionConfig, out: GetFunctionConfigurationOutput) {
     cfg.timeout_s = out.timeout;
+    cfg.last_modified = out.last_modified.as_deref().and_then(parse_last_modified);
     cfg.memory_mb = out.memory_size;
     cfg.runtime = out.runtime.map(|r| r.as_str().to_string());
     cfg.vpc_attached = Some(
@@ -65,7 +68,54 @@ fn apply(cfg: &mut FunctionConfig, out: GetFunctionConfigurationOutput) {
         cfg.log_format = logging.log_format.map(|f| f.as_str().to_string());
         if let Some(group) = logging.log_group.filter(|g| !g.is_empty()) {
             cfg.log_group = group;
+            cfg.log_group_named = true;
         }
+    }
+}
+
+/// `LastModified`: `2026-11-28T10:00:00.000+0000` (the Lambda API's own
+/// shape), or RFC 3339.
+fn parse_last_modified(text: &str) -> Option<Millis> {
+    chrono::DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%z")
+        .or_else(|_| chrono::DateTime::parse_from_rfc3339(text))
+        .ok()
+        .map(|t| t.timestamp_millis())
+}
+
+/// The group of a function whose configuration did not name one (denied,
+/// or no `LoggingConfig`), when `/aws/lambda/<name>` does not exist: the
+/// group whose last path component is the function's name (as offline
+/// tells a group's function), found with `DescribeLogGroups` and a name
+/// pattern. `None`: the default group exists, or no group is named after
+/// the function (its blocks stay unlinked, saying so); several: an error
+/// listing them, as which one the function writes to cannot be told.
+pub async fn find_log_group(
+    logs: &aws_sdk_cloudwatchlogs::Client,
+    function: &str,
+) -> Result<Option<String>, SourceError> {
+    let default = default_lambda_group(function);
+    if list_groups(logs, Listing::Prefix(&default))
+        .await?
+        .contains(&default)
+    {
+        return Ok(None);
+    }
+    // The pattern only narrows the listing; the name decides (an emulator
+    // may ignore the pattern).
+    let candidates: Vec<String> = list_groups(logs, Listing::Pattern(function))
+        .await?
+        .into_iter()
+        .filter(|g| !is_connect_group(g) && function_of_group(g) == function)
+        .collect();
+    match candidates.as_slice() {
+        [] => Ok(None),
+        [only] => Ok(Some(only.clone())),
+        several => Err(SourceError::Service(format!(
+            "cannot tell which log group {function} writes to: its configuration does not say \
+             (allow lambda:GetFunctionConfiguration) and {default} does not exist; the groups \
+             named after it: {}",
+            several.join(", ")
+        ))),
     }
 }
 

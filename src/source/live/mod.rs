@@ -8,6 +8,7 @@ pub mod aws_error;
 pub mod check;
 pub mod connect;
 mod credentials;
+mod groups;
 mod instance;
 pub mod lambda_config;
 mod progress;
@@ -28,7 +29,7 @@ use crate::model::{
     Millis, SkippedLines, TraceBatch,
 };
 use crate::units::{format_time, human_bytes};
-use crate::windows::{tail_for, Neighbourhoods, Windows};
+use crate::windows::{merge, subtract, tail_for, Neighbourhoods, Windows};
 use aws_config::SdkConfig;
 use query::{QuerySpec, Record, Row, RunnerConfig, Stats};
 use runtime::{block_or_interrupt, interrupted, listen_for_ctrl_c};
@@ -410,11 +411,30 @@ impl LogSource for InsightsSource {
             }
             self.check_interrupted()?;
             // The qualifier Connect used, when it used only one.
-            let config = block_or_interrupt(
+            let mut config = block_or_interrupt(
                 &self.rt,
                 &self.ctrl_c,
                 lambda_config::fetch(&self.lambda, function, windows.qualifier(function)),
             )?;
+            if !config.log_group_named {
+                let found = block_or_interrupt(
+                    &self.rt,
+                    &self.ctrl_c,
+                    lambda_config::find_log_group(&self.logs, function),
+                )??;
+                if let Some(group) = found {
+                    config.notes.push(format!(
+                        "logs in {group}, the only log group named after it (the configuration did not name one, and {} does not exist)",
+                        config.log_group
+                    ));
+                    config.log_group = group;
+                }
+            }
+            if config.changed_after(self.settings.end) {
+                config.notes.push(
+                    "its configuration changed after the period: END/REPORT lines are read for 60 s after each window, and the verdicts do not use the configuration read".to_string(),
+                );
+            }
             for note in &config.notes {
                 self.note(format!("note: {}: {note}", config.name));
             }
@@ -428,12 +448,23 @@ impl LogSource for InsightsSource {
                 .get(function)
                 .map(|c| c.log_group.clone())
                 .unwrap_or_else(|| default_lambda_group(function));
-            let tail = tail_for(self.configs.get(function).and_then(|c| c.timeout_s));
-            for (start, end) in query_ranges(windows.ranges(function), tail) {
+            // A timeout changed since may be shorter than the one in force
+            // then: the longest tail.
+            let timeout = self
+                .configs
+                .get(function)
+                .filter(|c| !c.changed_after(self.settings.end))
+                .and_then(|c| c.timeout_s);
+            let tail = tail_for(timeout);
+            for ((start, end), part) in lambda_plan(windows.ranges(function), tail) {
+                let query = match part {
+                    Part::Window => queries::lambda_query(),
+                    Part::Tail => queries::lambda_tail_query(),
+                };
                 specs.push(QuerySpec {
                     aggregate: false,
                     groups: vec![group.clone()],
-                    query: queries::lambda_query(),
+                    query,
                     start,
                     end,
                 });
@@ -444,8 +475,19 @@ impl LogSource for InsightsSource {
             .iter()
             .map(|s| format!("query {}", s.window()))
             .collect();
-        let results = self.run(specs)?;
-        for rows in &results {
+        let mut results = self.run(specs)?;
+        // A tail starts in the second its window ends in: an event at that
+        // instant comes twice (and must be counted, saved and kept once).
+        let mut seen = HashSet::new();
+        for rows in &mut results {
+            rows.retain(|r| {
+                seen.insert((
+                    r.group.clone(),
+                    r.stream.clone(),
+                    r.timestamp,
+                    r.message.clone(),
+                ))
+            });
             self.save(rows)?;
         }
         for ((function, label), rows) in owners.iter().zip(&labels).zip(&results) {
@@ -503,7 +545,7 @@ impl LogSource for InsightsSource {
     fn function_settings(&self) -> BTreeMap<String, FunctionSettings> {
         self.configs
             .iter()
-            .map(|(name, config)| (name.clone(), config.settings()))
+            .map(|(name, config)| (name.clone(), config.settings(self.settings.end)))
             .collect()
     }
 
@@ -531,18 +573,51 @@ impl LogSource for InsightsSource {
     }
 }
 
-/// Whole seconds covering a window and its END/REPORT `tail`, merged where
-/// the tails make them overlap (so no event is fetched twice).
-pub fn query_ranges(ranges: &[(Millis, Millis)], tail: Millis) -> Vec<(i64, i64)> {
-    let mut out: Vec<(i64, i64)> = Vec::new();
-    for &(lo, hi) in ranges {
-        let (start, end) = (lo.div_euclid(1000), ceil_seconds(hi + tail));
-        match out.last_mut() {
-            Some(last) if start <= last.1 => last.1 = last.1.max(end),
-            _ => out.push((start, end)),
-        }
-    }
-    out
+/// What a Lambda query over a range of seconds reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Every line (an invocation's output, its START and INIT).
+    Window,
+    /// Only the lines that close an invocation (END, REPORT, timeouts,
+    /// errors): what the analysis keeps after a window (`in_tail`).
+    Tail,
+}
+
+/// The queries of a function's group: its windows, read whole, and after
+/// them their tails (closing lines only), in whole seconds and time order.
+/// StartQuery's end second covers only its first instant (as moto, and
+/// AWS's "inclusive"), so a tail starts in the second its window ends in:
+/// an event at that very instant can come twice, and the caller drops the
+/// second copy. The tail is most of the time read and, on a busy function,
+/// most of its lines: filtering it keeps the rows proportional to the
+/// windows.
+pub fn lambda_plan(ranges: &[(Millis, Millis)], tail: Millis) -> Vec<((i64, i64), Part)> {
+    let windows = merge(
+        ranges
+            .iter()
+            .map(|&(lo, hi)| (lo.div_euclid(1000), ceil_seconds(hi)))
+            .collect(),
+    );
+    // In ms: what the windows' queries cover, and the tails still needed.
+    let covered: Vec<(Millis, Millis)> =
+        windows.iter().map(|&(a, b)| (a * 1000, b * 1000)).collect();
+    let tails = merge(
+        ranges
+            .iter()
+            .map(|&(_, hi)| (hi + 1, hi + tail))
+            .filter(|(lo, hi)| lo <= hi)
+            .collect(),
+    );
+    let mut plan: Vec<((i64, i64), Part)> = windows.iter().map(|&w| (w, Part::Window)).collect();
+    let tail_seconds = merge(
+        subtract(&tails, &covered)
+            .into_iter()
+            .map(|(lo, hi)| (lo.div_euclid(1000), ceil_seconds(hi)))
+            .collect(),
+    );
+    plan.extend(tail_seconds.into_iter().map(|t| (t, Part::Tail)));
+    plan.sort_by_key(|&((lo, _), part)| (lo, part == Part::Tail));
+    plan
 }
 
 pub(crate) fn ceil_seconds(ms: Millis) -> i64 {
@@ -555,18 +630,27 @@ mod tests {
     use crate::windows::TAIL_MS;
 
     #[test]
-    fn query_ranges_cover_the_tail_in_whole_seconds_and_merge() {
-        let r = query_ranges(&[(1_000_500, 1_002_001), (1_030_000, 1_031_000)], TAIL_MS);
-        assert_eq!(r, vec![(1_000, 1_091)]);
-        let r = query_ranges(&[(1_000_500, 1_002_001), (2_000_000, 2_000_001)], TAIL_MS);
-        assert_eq!(r, vec![(1_000, 1_063), (2_000, 2_061)]);
-        // A 3 s function: 15 s of tail; the two windows no longer merge.
-        let r = query_ranges(
-            &[(1_000_500, 1_002_001), (1_030_000, 1_031_000)],
-            tail_for(Some(3)),
+    fn the_lambda_plan_reads_windows_whole_then_tails_filtered_with_no_gap() {
+        // Windows 1000.5..1002.001 s and 1030..1031 s, a 60 s tail: the
+        // first tail runs into the second window, which is read whole.
+        let ranges = [(1_000_500, 1_002_001), (1_030_000, 1_031_000)];
+        let plan = lambda_plan(&ranges, TAIL_MS);
+        assert_eq!(
+            plan,
+            vec![
+                ((1_000, 1_003), Part::Window),
+                ((1_003, 1_030), Part::Tail),
+                ((1_030, 1_031), Part::Window),
+                ((1_031, 1_091), Part::Tail),
+            ]
         );
-        assert_eq!(r, vec![(1_000, 1_018), (1_030, 1_046)]);
-        assert_eq!(tail_for(Some(900)), TAIL_MS);
-        assert_eq!(tail_for(None), TAIL_MS);
+        // A query over seconds [a, b] covers [a s, b s] to the ms (its end
+        // second's first instant only): every ms from the first window to
+        // the last tail is covered.
+        let covers = |t: Millis| {
+            plan.iter()
+                .any(|&((a, b), _)| a * 1000 <= t && t <= b * 1000)
+        };
+        assert!((1_000_500..=1_091_000).all(covers));
     }
 }

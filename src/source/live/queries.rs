@@ -175,6 +175,34 @@ pub fn lambda_query() -> String {
     format!("{FIELDS}\n| sort @timestamp asc")
 }
 
+/// The lines that close an invocation, by the words the parsers read them
+/// by (`parse::lambda_text`, `parse::lambda_json`): END, REPORT and
+/// `RequestId: ... Error:` lines, timeouts, bare error types, JSON
+/// `platform.report` and `platform.runtimeDone`. A superset: `RequestId:`
+/// also matches START.
+const CLOSING_TERMS: [&str; 7] = [
+    "RequestId:",
+    "Task timed out",
+    "platform.report",
+    "platform.runtimeDone",
+    "Runtime.",
+    "Sandbox.",
+    "Extension.",
+];
+
+/// Pass 2, after a window: only the lines that can close an invocation
+/// that started inside it (the analysis keeps no other line there).
+pub fn lambda_tail_query() -> String {
+    let terms: Vec<String> = CLOSING_TERMS
+        .iter()
+        .map(|t| format!("@message like \"{t}\""))
+        .collect();
+    format!(
+        "{FIELDS}\n| filter {}\n| sort @timestamp asc",
+        terms.join(" or ")
+    )
+}
+
 /// The stage-2 query's filter, applied again to each row, so an emulator
 /// that ignores filters answers as AWS does (the counts of contacts in the
 /// report stay the same); the engine's parsers still decide what is used.

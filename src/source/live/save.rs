@@ -429,6 +429,7 @@ mod tests {
                 timeout_s: Some(3.0),
                 vpc_attached: Some(false),
                 provisioned_concurrency: None,
+                changed_after_period: None,
             },
         )])
     }

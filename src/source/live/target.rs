@@ -3,7 +3,7 @@
 //! `instance`), or, when Connect cannot be asked, found among the account's
 //! `/aws/connect/` groups.
 
-use super::aws_error;
+use super::groups::{list_groups, Listing};
 use super::instance::{self, InstanceError, InstanceRef};
 use crate::model::conventions::{connect_group, is_connect_group, is_uuid, CONNECT_GROUP_PREFIX};
 use crate::source::SourceError;
@@ -56,7 +56,7 @@ pub(super) async fn resolve_group(
         Some(wanted) => ask_connect(connect, wanted, region).await?,
         None => None,
     };
-    let connect_groups = list_groups(logs, CONNECT_GROUP_PREFIX).await?;
+    let connect_groups = list_groups(logs, Listing::Prefix(CONNECT_GROUP_PREFIX)).await?;
     let listing = || {
         if connect_groups.is_empty() {
             format!("no {CONNECT_GROUP_PREFIX} log group exists in {region}")
@@ -102,7 +102,9 @@ pub(super) async fn resolve_group(
     let exists = if is_connect_group(&group) {
         connect_groups.contains(&group)
     } else {
-        list_groups(logs, &group).await?.contains(&group)
+        list_groups(logs, Listing::Prefix(&group))
+            .await?
+            .contains(&group)
     };
     if !exists {
         return Err(SourceError::Service(format!(
@@ -134,35 +136,6 @@ async fn ask_connect(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-async fn list_groups(
-    logs: &aws_sdk_cloudwatchlogs::Client,
-    prefix: &str,
-) -> Result<Vec<String>, SourceError> {
-    let mut names = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let out = logs
-            .describe_log_groups()
-            .log_group_name_prefix(prefix)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| aws_error::describe(&e, "logs:DescribeLogGroups", prefix, ""))?;
-        names.extend(
-            out.log_groups
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|g| g.log_group_name),
-        );
-        match out.next_token {
-            Some(t) if !t.is_empty() => token = Some(t),
-            _ => break,
-        }
-    }
-    names.sort();
-    Ok(names)
 }
 
 #[cfg(test)]
