@@ -42,6 +42,7 @@ struct Throttles {
 #[derive(Default, Clone)]
 struct Live {
     throttles: Option<f64>,
+    errors: Option<f64>,
     invocations: Option<f64>,
     first: Option<Millis>,
     last: Option<Millis>,
@@ -76,6 +77,7 @@ impl Live {
             };
         Live {
             throttles: metrics.and_then(|m| m.throttles),
+            errors: metrics.and_then(|m| m.errors),
             invocations: metrics.and_then(|m| m.invocations),
             first: metrics.and_then(|m| m.first_throttle),
             last: metrics.and_then(|m| m.last_throttle),
@@ -232,6 +234,7 @@ fn live_facts(live: &Live) -> Vec<Fact> {
     vec![
         Fact::new("metric_throttles", number(live.throttles)),
         Fact::new("metric_invocations", number(live.invocations)),
+        Fact::new("metric_errors", number(live.errors)),
         Fact::new("metric_first_throttle", time(live.first)),
         Fact::new("metric_last_throttle", time(live.last)),
         Fact::new("max_concurrency", number(live.max_concurrency)),
