@@ -110,7 +110,7 @@ fn exit_status() -> Roff {
         ),
         (
             exit::FINDINGS,
-            "Failures were found and --fail-on-findings was given.",
+            "Failures were found and --fail-on-findings was given; check: a finding at or above --fail-on.",
         ),
         (
             exit::USAGE,
@@ -120,11 +120,12 @@ fn exit_status() -> Roff {
             exit::INPUT,
             "Input or output error: a path that cannot be read, no Connect log group, \
              the contact not found, --strict with skipped lines, a --save-logs directory \
-             that already holds a capture (without --force) or cannot be written.",
+             that already holds a capture (without --force) or cannot be written; check: \
+             an input with neither flows nor flow logs.",
         ),
         (
             exit::INTERRUPTED,
-            "Interrupted (Ctrl-C), after stopping the running queries.",
+            "Interrupted (Ctrl-C), after stopping the running queries; the way watch ends, after its summary.",
         ),
         (
             exit::AWS_CONFIG,
