@@ -102,3 +102,24 @@ pub fn ended(mut inv: Invocation, status: InvocationStatus) -> Invocation {
     inv.status = status;
     inv
 }
+
+/// A failed block of `crm` (3 s) at `at`, linked to nothing, with the
+/// class, key fact and action a test wants (what `watch` compares).
+pub fn failure_as(
+    contact: &str,
+    at: Millis,
+    class: crate::model::Class,
+    fact: &str,
+) -> crate::model::Failure {
+    let block = lambda_block(contact, at, "crm", 3000, GENERIC);
+    let link = crate::link::link_blocks(&[&block], &[], &|f| format!("/aws/lambda/{f}")).remove(0);
+    let mut verdict = crate::classify::classify(&block, &link, None);
+    verdict.class = class;
+    verdict.key_fact = fact.into();
+    verdict.action = "raise the timeout".into();
+    crate::model::Failure {
+        block,
+        link,
+        verdict,
+    }
+}

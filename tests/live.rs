@@ -739,25 +739,7 @@ fn ctrl_c_exits_130() {
 #[test]
 fn the_configured_timeout_makes_a_misconfigured_timeout_and_the_capture_keeps_it() {
     let t = base();
-    let group = "/aws/lambda/profile";
-    let stream = "2026/11/28/[$LATEST]feedfacefeedfacefeedfacefeedface";
-    let rid = "d4c3b2a1-3333-4e5f-8a9b-0c1d2e3f4a5b";
-    const ERR: &str = r#""Results":"The Lambda Function Returned An Error.","#;
-    let events = vec![
-        flow(CONTACT, t + 100, &lambda_block(ERR, "profile", 8000)),
-        line(
-            group,
-            stream,
-            t + 130,
-            format!("START RequestId: {rid} Version: $LATEST\n"),
-        ),
-        line(
-            group,
-            stream,
-            t + 140,
-            format!("{}\t{rid}\tINFO\tloading the profile\n", iso(t + 140)),
-        ),
-    ];
+    let events = profile_events(t, "/aws/lambda/profile");
     let moto = Moto::start();
     let mut spec = seed_spec(&events);
     spec["functions"] = json!([{"name": "profile", "timeout": 2}]);

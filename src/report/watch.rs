@@ -244,22 +244,11 @@ pub fn painted_status(text: &str, width: Option<u16>, color: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Failure, Verdict};
+    use crate::model::Failure;
     use crate::testkit::*;
 
     fn failure(contact: &str, at: Millis, class: Class, fact: &str) -> Failure {
-        let block = lambda_block(contact, at, "crm", 3000, GENERIC);
-        let link =
-            crate::link::link_blocks(&[&block], &[], &|f| format!("/aws/lambda/{f}")).remove(0);
-        let mut verdict: Verdict = crate::classify::classify(&block, &link, None);
-        verdict.class = class;
-        verdict.key_fact = fact.into();
-        verdict.action = "raise the timeout".into();
-        Failure {
-            block,
-            link,
-            verdict,
-        }
+        failure_as(contact, at, class, fact)
     }
 
     fn plain() -> RenderOptions {
